@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { pin, type GoModulePin } from '../versions.ts';
+
+/** How one pinned Go module is turned into binaries, and how each binary proves it is the pinned version. */
+export interface GoRecipe {
+  readonly group: string;
+  readonly pin: GoModulePin;
+  /** `-X` stamps and other linker flags; upstream stamps versions at link time, so must we. */
+  ldflags(moduleDir: string): string[];
+  readonly tags?: readonly string[];
+  /** Per program: argv after the binary that prints its version, and the text that output must contain. */
+  readonly versionChecks: Readonly<Record<string, { args: readonly string[]; expect: string }>>;
+  /** Files copied from the module's source into the cache's share/ dir (kwok's stage definitions). */
+  readonly share?: readonly string[];
+}
+
+const kube = pin('kubernetes');
+const [major, minor] = kube.version.replace(/^v/, '').split('.');
+
+function kubeStamp(): string[] {
+  // hack/lib/version.sh stamps these; without them binaries report v0.0.0-master+$Format:%H$.
+  const flags: string[] = [];
+  for (const p of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    flags.push(
+      `-X ${p}.gitVersion=${kube.version}`,
+      `-X ${p}.gitMajor=${major}`,
+      `-X ${p}.gitMinor=${minor}`,
+      `-X ${p}.gitTreeState=clean`,
+      `-X ${p}.buildDate=1970-01-01T00:00:00Z`,
+    );
+  }
+  return flags;
+}
+
+const kubeCheck = { args: ['--version'], expect: `Kubernetes ${kube.version}` };
+const plain = (v: string) => v.replace(/^v/, '');
+
+export const recipes: readonly GoRecipe[] = [
+  {
+    group: 'kubernetes',
+    pin: kube,
+    ldflags: (dir) => [...kubeStamp(), `-X main.Version=${agnhostVersion(dir)}`],
+    tags: ['selinux', 'notest', 'grpcnotrace'],
+    versionChecks: {
+      'kube-apiserver': kubeCheck,
+      'kube-controller-manager': kubeCheck,
+      'kube-scheduler': kubeCheck,
+      'kube-proxy': kubeCheck,
+      kubectl: { args: ['version', '--client'], expect: `Client Version: ${kube.version}` },
+      agnhost: { args: ['--version'], expect: 'app version 2.' },
+    },
+  },
+  {
+    group: 'etcd',
+    pin: pin('etcd'),
+    ldflags: () => [],
+    versionChecks: { etcd: { args: ['--version'], expect: `etcd Version: ${plain(pin('etcd').version)}` } },
+  },
+  {
+    group: 'kwok',
+    pin: pin('kwok'),
+    ldflags: () => [],
+    versionChecks: { kwok: { args: ['--version'], expect: plain(pin('kwok').version) } },
+    share: [
+      'kustomize/stage/node/fast/node-initialize.yaml',
+      'kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml',
+      'kustomize/stage/pod/fast/pod-ready.yaml',
+      'kustomize/stage/pod/fast/pod-complete.yaml',
+      'kustomize/stage/pod/fast/pod-delete.yaml',
+    ],
+  },
+  {
+    group: 'coredns',
+    pin: pin('coredns'),
+    ldflags: () => [],
+    versionChecks: { coredns: { args: ['-version'], expect: `CoreDNS-${plain(pin('coredns').version)}` } },
+  },
+  {
+    group: 'flannel',
+    pin: pin('flannel'),
+    ldflags: () => [`-X github.com/flannel-io/flannel/pkg/version.Version=${pin('flannel').version}`],
+    versionChecks: { flannel: { args: ['--version'], expect: pin('flannel').version } },
+  },
+  {
+    group: 'vegeta',
+    pin: pin('vegeta'),
+    ldflags: () => [`-X main.Version=${pin('vegeta').version}`],
+    versionChecks: { vegeta: { args: ['-version'], expect: `Version: ${pin('vegeta').version}` } },
+  },
+];
+
+/** agnhost versions itself (test/images/agnhost/VERSION), separately from Kubernetes; read at build time. */
+function agnhostVersion(moduleDir: string): string {
+  return readFileSync(`${moduleDir}/test/images/agnhost/VERSION`, 'utf8').trim();
+}

@@ -1,0 +1,126 @@
+import { CoreV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { kwokNodeAnnotation } from '../components/kwok.ts';
+import { fakeNodeIp } from './addresses.ts';
+import type { Log } from '../../runners/events.ts';
+import { sleep } from './processes.ts';
+
+export const fakeNodeLabel = { key: 'type', value: 'kwok' } as const;
+const zones = ['lab-a', 'lab-b', 'lab-c'];
+
+/** A fake node as a cloud provider's kubelet would register it: 16 CPUs, 64 GiB, 110 pods, a zone. */
+export function fakeNodeObject(i: number): V1Node {
+  const name = `kwok-node-${i}`;
+  const capacity = { cpu: '16', memory: '64Gi', pods: '110', 'ephemeral-storage': '100Gi' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      annotations: {
+        [kwokNodeAnnotation.key]: kwokNodeAnnotation.value,
+        'node.alpha.kubernetes.io/ttl': '0',
+      },
+      labels: {
+        [fakeNodeLabel.key]: fakeNodeLabel.value,
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'node.kubernetes.io/instance-type': 'lab-16cpu-64gi',
+        'topology.kubernetes.io/region': 'lab',
+        'topology.kubernetes.io/zone': zones[i % zones.length]!,
+      },
+    },
+    spec: {
+      providerID: `kwok://${name}`,
+      // kwok's convention: workloads meant for fake nodes tolerate this; nothing lands there by accident.
+      taints: [{ key: kwokNodeAnnotation.key, value: kwokNodeAnnotation.value, effect: 'NoSchedule' }],
+    },
+    status: {
+      capacity,
+      allocatable: { ...capacity, cpu: '15890m', memory: '61Gi' },
+      addresses: [
+        { type: 'InternalIP', address: fakeNodeIp(i) },
+        { type: 'Hostname', address: name },
+      ],
+    },
+  };
+}
+
+/** Creates fake nodes [from, to) with bounded concurrency; existing ones are kept (up is idempotent). */
+export async function createFakeNodes(
+  kc: KubeConfig,
+  from: number,
+  to: number,
+  log: Log,
+  signal: AbortSignal,
+) {
+  const api = kc.makeApiClient(CoreV1Api);
+  let next = from;
+  let done = 0;
+  const worker = async () => {
+    while (next < to && !signal.aborted) {
+      const i = next++;
+      await retry(async () => {
+        try {
+          await api.createNode({ body: fakeNodeObject(i) });
+        } catch (err) {
+          if ((err as { code?: number }).code !== 409) throw err;
+        }
+      }, `create node kwok-node-${i}`);
+      done++;
+      log({ kind: 'progress', step: 'create fake nodes', done, total: to - from });
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+}
+
+/**
+ * Counts fake nodes and how many are usable: Ready (kwok) and holding a podCIDR (kcm), since pods need both.
+ * Reads the apiserver's watch cache (resourceVersion 0), which stays cheap with thousands of nodes.
+ */
+export async function countFakeNodes(kc: KubeConfig): Promise<{ total: number; ready: number }> {
+  const api = kc.makeApiClient(CoreV1Api);
+  const list = await api.listNode({
+    labelSelector: `${fakeNodeLabel.key}=${fakeNodeLabel.value}`,
+    resourceVersion: '0',
+  });
+  const ready = list.items.filter(
+    (n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
+  return { total: list.items.length, ready: ready.length };
+}
+
+/** Waits until `want` fake nodes are Ready, logging progress; throws after timeoutMs. */
+export async function waitFakeNodesReady(
+  kc: KubeConfig,
+  want: number,
+  log: Log,
+  signal: AbortSignal,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { ready } = await countFakeNodes(kc);
+    log({ kind: 'progress', step: 'fake nodes Ready', done: ready, total: want });
+    if (ready >= want) return;
+    if (Date.now() > deadline)
+      throw new Error(`only ${ready} of ${want} fake nodes Ready after ${timeoutMs / 1000} s`);
+    if (signal.aborted) throw signal.reason;
+    await sleep(1000);
+  }
+}
+
+/** Retries transient API failures (429, 5xx, connection resets) a few times with backoff. */
+export async function retry<T>(fn: () => Promise<T>, what: string, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      const transient = code === undefined || code === 429 || code >= 500;
+      if (!transient || i >= attempts)
+        throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      await sleep(200 * 2 ** i);
+    }
+  }
+}

@@ -1,0 +1,340 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { request } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { binPath, sharePath } from '../build/build.ts';
+import { recipes } from '../build/recipes.ts';
+import { groupDir } from '../build/go-build.ts';
+import { dataRoot } from '../paths.ts';
+import { etcdArgs } from '../components/etcd.ts';
+import { apiserverArgs } from '../components/kube-apiserver.ts';
+import { controllerManagerArgs } from '../components/kube-controller-manager.ts';
+import { schedulerArgs, schedulerConfigFile } from '../components/kube-scheduler.ts';
+import { kwokArgs, kwokConfigFile } from '../components/kwok.ts';
+import { labAddresses as A } from './addresses.ts';
+import { createNetns, ipIn, labNetns } from './netns.ts';
+import { createPki, type LabPki } from './pki.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
+import { startDaemon, isRunning, type StartedProcess } from './processes.ts';
+import { labStateDir, readLabState, writeLabState, type LabSpec, type LabState } from './state.ts';
+import { labHttpGet } from './lab-connect.ts';
+import { waitFor } from './wait.ts';
+import { createFakeNodes, countFakeNodes, waitFakeNodesReady } from './fake-nodes.ts';
+import { labDown } from './down.ts';
+import { timedStep, type Log } from '../../runners/events.ts';
+import { StepError } from '../../runners/errors.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const apiserverUrl = `https://${A.controlPlane}:${A.apiserverPort}`;
+
+/** Client rate limits for kcm and the scheduler: upstream's defaults (20/30) cannot keep up with 5,000 nodes. */
+export const controlPlaneTuning = {
+  apiQps: 500,
+  apiBurst: 1000,
+  maxRequestsInflight: 800,
+  maxMutatingRequestsInflight: 400,
+  kwokParallelism: 16,
+};
+
+/**
+ * Brings the local lab up: namespaces, etcd, kube-apiserver, kcm, scheduler, kwok, then spec.fakeNodes Ready
+ * fake nodes. A lab already running under this name is reused (missing nodes are added); a dead one is
+ * cleaned first.
+ */
+export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promise<LabState> {
+  const existing = readLabState(spec.name);
+  if (existing && existing.processes.length && existing.processes.every(isRunning) && existing.kubeconfig) {
+    log({ kind: 'info', message: `lab "${spec.name}" is already up; reusing it` });
+    await ensureFakeNodes(existing, spec.fakeNodes, log, signal);
+    return existing;
+  }
+  if (existing) {
+    log({
+      kind: 'info',
+      message: `lab "${spec.name}" left by an earlier run is not healthy; cleaning it first`,
+    });
+    await labDown(spec.name, log);
+  }
+  const stateDir = labStateDir(spec.name);
+  mkdirSync(join(stateDir, 'logs'), { recursive: true });
+  const ns = labNetns(spec.name);
+  const state: LabState = {
+    spec,
+    createdAt: new Date().toISOString(),
+    stateDir,
+    gatewaySocket: join(stateDir, 'gateway.sock'),
+    netns: [ns],
+    processes: [],
+    flags: {},
+    configFiles: {},
+    versions: builtVersions(),
+    stepSeconds: {},
+  };
+  writeLabState(state);
+  const watched: StartedProcess[] = [];
+  const start = (name: string, argv: string[], opts: { inHostNamespace?: boolean } = {}) => {
+    const netns = opts.inHostNamespace ? undefined : ns;
+    const p = startDaemon({ name, argv, log: join(stateDir, 'logs', `${name}.log`), cwd: repoRoot, netns });
+    watched.push(p);
+    state.processes.push(p.record);
+    state.flags[name] = argv;
+    writeLabState(state);
+    return p;
+  };
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      const { value, seconds } = await timedStep(log, name, fn);
+      state.stepSeconds[name] = Math.round(seconds * 1000) / 1000;
+      writeLabState(state);
+      return value;
+    } catch (err) {
+      throw new StepError(`lab up "${spec.name}": ${name}`, err);
+    }
+  };
+  const wait = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) =>
+    waitFor(what, check, { timeoutMs, signal, watch: watched });
+
+  await step('network namespace and fabric', async () => {
+    await createNetns(ns);
+    await ipIn(ns, ['link', 'add', 'fabric0', 'type', 'bridge']);
+    await ipIn(ns, ['addr', 'add', `${A.controlPlane}/${A.fabricPrefix}`, 'dev', 'fabric0']);
+    await ipIn(ns, ['link', 'set', 'fabric0', 'up']);
+  });
+  await step('lab gateway', async () => {
+    start('gateway', [
+      process.execPath,
+      '--import',
+      'tsx',
+      join(repoRoot, 'infra/lab/gateway.ts'),
+      '--lab',
+      spec.name,
+      '--socket',
+      state.gatewaySocket,
+    ]);
+    await wait('the gateway socket', async () => existsSync(state.gatewaySocket), 20_000);
+  });
+  const pki = await step('certificates', () =>
+    createPki(join(stateDir, 'pki'), [
+      A.controlPlane,
+      '127.0.0.1',
+      A.kubernetesService,
+      'localhost',
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
+    ]),
+  );
+  await step('etcd', async () => {
+    const dataDir = join(dataRoot, spec.name, 'etcd');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    start('etcd', [
+      binPath('etcd'),
+      ...etcdArgs({
+        name: 'lab',
+        dataDir,
+        clientAddress: A.etcdClient,
+        peerPort: 2380,
+        quotaBackendBytes: 8 * 2 ** 30,
+      }),
+    ]);
+    await wait(
+      'etcd /health',
+      async () =>
+        JSON.parse(await labHttpGet(state.gatewaySocket, `http://${A.etcdClient}/health`)).health === 'true',
+    );
+  });
+  await step('kube-apiserver', async () => {
+    start('kube-apiserver', [
+      binPath('kube-apiserver'),
+      ...apiserverArgs({
+        advertiseAddress: A.controlPlane,
+        securePort: A.apiserverPort,
+        etcdServers: `http://${A.etcdClient}`,
+        serviceCidr: A.serviceCidr,
+        pki,
+        ...controlPlaneTuning,
+      }),
+    ]);
+    state.forwarderPort = await freeLoopbackPort();
+    start(
+      'forwarder',
+      [
+        process.execPath,
+        '--import',
+        'tsx',
+        join(repoRoot, 'infra/lab/forwarder.ts'),
+        '--lab',
+        spec.name,
+        '--listen',
+        `127.0.0.1:${state.forwarderPort}`,
+        '--socket',
+        state.gatewaySocket,
+        '--target',
+        `${A.controlPlane}:${A.apiserverPort}`,
+      ],
+      { inHostNamespace: true },
+    );
+    await wait(
+      'kube-apiserver /readyz',
+      async () => (await httpsGet(`https://127.0.0.1:${state.forwarderPort}/readyz`, pki)) === 'ok',
+      120_000,
+    );
+  });
+  const kubeconfigs = writeKubeconfigs(state, pki);
+  await step('controller-manager, scheduler, kwok', async () => {
+    const common = { apiQps: controlPlaneTuning.apiQps, apiBurst: controlPlaneTuning.apiBurst };
+    start('kube-controller-manager', [
+      binPath('kube-controller-manager'),
+      ...controllerManagerArgs({
+        kubeconfig: kubeconfigs.controllerManager,
+        podCidr: A.podCidr,
+        nodeCidrMaskSize: A.nodeCidrMaskSize,
+        serviceCidr: A.serviceCidr,
+        caCert: pki.caCert,
+        saKey: pki.saKey,
+        nodeMonitorGracePeriodSeconds: spec.nodeLeaseSeconds + 60,
+        ...common,
+      }),
+    ]);
+    const sched = {
+      kubeconfig: kubeconfigs.scheduler,
+      configPath: join(stateDir, 'kube-scheduler.yaml'),
+      ...common,
+    };
+    writeConfig(state, 'kube-scheduler', sched.configPath, schedulerConfigFile(sched));
+    start('kube-scheduler', [binPath('kube-scheduler'), ...schedulerArgs(sched)]);
+    const kwok = {
+      kubeconfig: kubeconfigs.admin,
+      configPath: join(stateDir, 'kwok.yaml'),
+      serverAddress: '127.0.0.1:10247',
+      nodeLeaseDurationSeconds: spec.nodeLeaseSeconds,
+      parallelism: controlPlaneTuning.kwokParallelism,
+    };
+    const stages = [
+      'node-initialize.yaml',
+      'node-heartbeat-with-lease.yaml',
+      'pod-ready.yaml',
+      'pod-complete.yaml',
+      'pod-delete.yaml',
+    ];
+    writeConfig(
+      state,
+      'kwok',
+      kwok.configPath,
+      kwokConfigFile(
+        kwok,
+        stages.map((s) => sharePath('kwok', s)),
+      ),
+    );
+    start('kwok', [binPath('kwok'), ...kwokArgs(kwok)]);
+    await wait('kwok /healthz', async () =>
+      (await labHttpGet(state.gatewaySocket, `http://${kwok.serverAddress}/healthz`)).includes('ok'),
+    );
+  });
+  state.kubeconfig = kubeconfigs.user;
+  writeLabState(state);
+  await ensureFakeNodes(state, spec.fakeNodes, log, signal);
+  return state;
+}
+
+/** Adds fake nodes up to `want` and waits for all of them to be Ready. */
+async function ensureFakeNodes(state: LabState, want: number, log: Log, signal: AbortSignal) {
+  if (want === 0) return;
+  const kc = loadKubeconfig(state);
+  const { total } = await countFakeNodes(kc);
+  const t0 = performance.now();
+  if (total < want) {
+    const { seconds } = await timedStep(log, `create ${want - total} fake nodes`, () =>
+      createFakeNodes(kc, total, want, log, signal),
+    );
+    state.stepSeconds['create fake nodes'] = round3(seconds);
+  }
+  const { seconds } = await timedStep(log, `${want} fake nodes Ready`, () =>
+    waitFakeNodesReady(kc, want, log, signal, Math.max(120_000, want * 60)),
+  );
+  state.stepSeconds['fake nodes Ready'] = round3(seconds);
+  state.stepSeconds['fake nodes created to Ready'] = round3((performance.now() - t0) / 1000);
+  writeLabState(state);
+}
+
+export function loadKubeconfig(state: LabState): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(state.kubeconfig!);
+  return kc;
+}
+
+function writeKubeconfigs(state: LabState, pki: LabPki) {
+  const dir = state.stateDir;
+  const inLab = (id: keyof LabPki['clients'], file: string) =>
+    writeKubeconfig(join(dir, file), {
+      server: apiserverUrl,
+      caCert: pki.caCert,
+      clientCert: pki.clients[id].cert,
+      clientKey: pki.clients[id].key,
+      name: `scalelab-${state.spec.name}`,
+    });
+  return {
+    admin: inLab('admin', 'admin.kubeconfig'),
+    controllerManager: inLab('controllerManager', 'kube-controller-manager.kubeconfig'),
+    scheduler: inLab('scheduler', 'kube-scheduler.kubeconfig'),
+    kubeProxy: inLab('kubeProxy', 'kube-proxy.kubeconfig'),
+    user: writeKubeconfig(join(dir, 'kubeconfig'), {
+      server: `https://127.0.0.1:${state.forwarderPort}`,
+      caCert: pki.caCert,
+      clientCert: pki.clients.admin.cert,
+      clientKey: pki.clients.admin.key,
+      name: `scalelab-${state.spec.name}`,
+    }),
+  };
+}
+
+function writeConfig(state: LabState, component: string, path: string, text: string) {
+  writeFileSync(path, text);
+  state.configFiles[component] = path;
+}
+
+function builtVersions(): Record<string, string> {
+  const v: Record<string, string> = {};
+  for (const r of recipes) {
+    const stamp = join(groupDir(r), 'built.json');
+    if (existsSync(stamp)) Object.assign(v, JSON.parse(readFileSync(stamp, 'utf8')).checked);
+  }
+  return v;
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function httpsGet(url: string, pki: LabPki): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        ca: readFileSync(pki.caCert),
+        cert: readFileSync(pki.clients.admin.cert),
+        key: readFileSync(pki.clients.admin.key),
+        timeout: 5000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve(body));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const round3 = (s: number) => Math.round(s * 1000) / 1000;

@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { exec } from '../exec.ts';
+
+/** The lab's own CA and the certificates its components use; files under <dir>. P-256 keys: fast to make. */
+export interface LabPki {
+  readonly caCert: string;
+  readonly caKey: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  readonly saKey: string;
+  readonly saPub: string;
+  /** Client certificates by identity, e.g. clients.admin.cert. */
+  readonly clients: Readonly<Record<ClientIdentity, { cert: string; key: string }>>;
+}
+
+/**
+ * Who talks to the apiserver. The admin (system:masters) is the user and kwok, which stands in for thousands of
+ * kubelets; kcm and the scheduler use their own identities so RBAC and API priority and fairness classify them
+ * as in a real cluster; kube-proxy gets system:kube-proxy (bound to system:node-proxier by default RBAC).
+ */
+export const clientIdentities = {
+  admin: { cn: 'scalelab-admin', org: 'system:masters' },
+  controllerManager: { cn: 'system:kube-controller-manager', org: '' },
+  scheduler: { cn: 'system:kube-scheduler', org: '' },
+  kubeProxy: { cn: 'system:kube-proxy', org: '' },
+} as const;
+export type ClientIdentity = keyof typeof clientIdentities;
+
+export async function createPki(dir: string, serverSans: readonly string[]): Promise<LabPki> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const p = (f: string) => join(dir, f);
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650'];
+  await exec([
+    'openssl',
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.crt'),
+    '-subj',
+    '/CN=scalelab-ca',
+  ]);
+  const signed = (name: string, subj: string, ext: string[]) =>
+    exec([
+      'openssl',
+      'req',
+      '-x509',
+      ...ec,
+      '-CA',
+      p('ca.crt'),
+      '-CAkey',
+      p('ca.key'),
+      '-keyout',
+      p(`${name}.key`),
+      '-out',
+      p(`${name}.crt`),
+      '-subj',
+      subj,
+      ...ext,
+    ]);
+  const san = serverSans.map((s) => (/^[\d.]+$/.test(s) ? `IP:${s}` : `DNS:${s}`)).join(',');
+  await signed('apiserver', '/CN=kube-apiserver', [
+    '-addext',
+    `subjectAltName=${san}`,
+    '-addext',
+    'extendedKeyUsage=serverAuth',
+  ]);
+  const clients = {} as Record<ClientIdentity, { cert: string; key: string }>;
+  for (const [id, who] of Object.entries(clientIdentities) as [
+    ClientIdentity,
+    { cn: string; org: string },
+  ][]) {
+    const subj = who.org ? `/O=${who.org}/CN=${who.cn}` : `/CN=${who.cn}`;
+    await signed(id, subj, ['-addext', 'extendedKeyUsage=clientAuth']);
+    clients[id] = { cert: p(`${id}.crt`), key: p(`${id}.key`) };
+  }
+  await exec([
+    'openssl',
+    'genpkey',
+    '-algorithm',
+    'EC',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-out',
+    p('sa.key'),
+  ]);
+  await exec(['openssl', 'pkey', '-in', p('sa.key'), '-pubout', '-out', p('sa.pub')]);
+  return {
+    caCert: p('ca.crt'),
+    caKey: p('ca.key'),
+    serverCert: p('apiserver.crt'),
+    serverKey: p('apiserver.key'),
+    saKey: p('sa.key'),
+    saPub: p('sa.pub'),
+    clients,
+  };
+}

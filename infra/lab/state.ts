@@ -1,0 +1,47 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stateRoot } from '../paths.ts';
+import type { ProcessRecord } from './processes.ts';
+
+/** What `lab up` asked for. */
+export interface LabSpec {
+  readonly name: string;
+  readonly fakeNodes: number;
+  readonly nodeLeaseSeconds: number;
+}
+
+/** Everything a lab made, written as it goes so `down` can undo a crashed `up`; also quoted by run manifests. */
+export interface LabState {
+  readonly spec: LabSpec;
+  readonly createdAt: string;
+  readonly stateDir: string;
+  readonly gatewaySocket: string;
+  readonly netns: string[];
+  readonly processes: ProcessRecord[];
+  /** Each component's full argv and config files, for the run manifest. */
+  readonly flags: Record<string, readonly string[]>;
+  readonly configFiles: Record<string, string>;
+  readonly versions: Record<string, string>;
+  forwarderPort?: number;
+  /** The user's kubeconfig (through the loopback forwarder). */
+  kubeconfig?: string;
+  /** Seconds each step of `up` took. */
+  readonly stepSeconds: Record<string, number>;
+}
+
+export function labStateDir(name: string): string {
+  return join(stateRoot, name);
+}
+
+export function readLabState(name: string): LabState | undefined {
+  const p = join(labStateDir(name), 'state.json');
+  if (!existsSync(p)) return undefined;
+  return JSON.parse(readFileSync(p, 'utf8')) as LabState;
+}
+
+export function writeLabState(state: LabState): void {
+  mkdirSync(state.stateDir, { recursive: true });
+  const p = join(state.stateDir, 'state.json');
+  writeFileSync(`${p}.tmp`, JSON.stringify(state, null, 2) + '\n');
+  renameSync(`${p}.tmp`, p);
+}

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+
+/** One Go module built from the module proxy: the programs (name → package path inside the module) it yields. */
+export interface GoModulePin {
+  readonly module: string;
+  readonly version: string;
+  /** For k8s.io/kubernetes: the v0.x tag of the staging modules that matches `version`. */
+  readonly stagingVersion?: string;
+  readonly programs: Readonly<Record<string, string>>;
+}
+
+export interface Versions {
+  readonly go: Readonly<Record<string, GoModulePin>>;
+  readonly debian: readonly string[];
+}
+
+/** infra/versions.json: the one file that pins every component. */
+export const versions: Versions = JSON.parse(
+  readFileSync(new URL('./versions.json', import.meta.url), 'utf8'),
+);
+
+export function pin(group: string): GoModulePin {
+  const p = versions.go[group];
+  if (!p) throw new Error(`infra/versions.json has no pin named "${group}"`);
+  return p;
+}

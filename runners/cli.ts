@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { UserError } from './errors.ts';
+import { buildCommand } from './commands/build.ts';
+import { labCommand } from './commands/lab.ts';
+
+/** Exit codes (docs/cli.md): 0 ok, 1 failure (named), 2 bad input (nothing started), 130 interrupted. */
+const program = new Command('scalelab')
+  .description('What happens to Kubernetes networking when the cluster gets big')
+  .showHelpAfterError()
+  .exitOverride()
+  .addCommand(buildCommand())
+  .addCommand(labCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = exitCodeFor(err);
+}
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version exit 0; unknown options and missing arguments are bad input.
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`error: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
+    return 2;
+  }
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+}
