@@ -6,6 +6,8 @@ export interface GoModulePin {
   readonly version: string;
   /** For k8s.io/kubernetes: the v0.x tag of the staging modules that matches `version`. */
   readonly stagingVersion?: string;
+  /** Dependencies raised above what upstream asks, where the proxy here lacks upstream's version. */
+  readonly requireOverrides?: Readonly<Record<string, string>>;
   readonly programs: Readonly<Record<string, string>>;
 }
 

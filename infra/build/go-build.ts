@@ -45,6 +45,8 @@ export async function buildGoGroup(
     const upstreamMod = await downloadGoMod(module, version, env, signal);
     writeFileSync(join(work, 'go.mod'), wrapperGoMod(recipe, upstreamMod));
     const pkgs = Object.values(recipe.pin.programs).map((rel) => (rel ? `${module}/${rel}` : module));
+    const overrides = Object.entries(recipe.pin.requireOverrides ?? {}).map(([m, v]) => `${m}@${v}`);
+    if (overrides.length) await exec(['go', 'get', ...overrides], { cwd: work, env, signal });
     await exec(['go', 'get', '-tool', ...pkgs.map((p) => `${p}@${version}`)], { cwd: work, env, signal });
     const moduleDir = await output(['go', 'list', '-m', '-f', '{{.Dir}}', module], {
       cwd: work,
