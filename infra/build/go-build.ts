@@ -64,7 +64,7 @@ export async function buildGoGroup(
       const tmp = join(out, 'bin', `.${name}.tmp`);
       await exec(['go', 'build', '-trimpath', ...tags, '-ldflags', ldflags, '-o', tmp, pkg], {
         cwd: work,
-        env: { ...env, CGO_ENABLED: '0' },
+        env: { ...env, CGO_ENABLED: recipe.cgo ? '1' : '0' },
         signal,
       });
       renameSync(tmp, join(out, 'bin', name));
@@ -140,9 +140,9 @@ export function stagingModules(goMod: string): string[] {
 }
 
 function recipeHash(recipe: GoRecipe): string {
-  const { group, pin, tags, versionChecks, share } = recipe;
+  const { group, pin, tags, versionChecks, share, cgo } = recipe;
   return createHash('sha256')
-    .update(JSON.stringify({ group, pin, tags, versionChecks, share, v: 1 }))
+    .update(JSON.stringify({ group, pin, tags, versionChecks, share, cgo, v: 1 }))
     .digest('hex')
     .slice(0, 16);
 }

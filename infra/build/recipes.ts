@@ -8,6 +8,8 @@ export interface GoRecipe {
   /** `-X` stamps and other linker flags; upstream stamps versions at link time, so must we. */
   ldflags(moduleDir: string): string[];
   readonly tags?: readonly string[];
+  /** Upstream builds these with cgo (flannel's udp backend is C and main.go imports it unconditionally). */
+  readonly cgo?: boolean;
   /** Per program: argv after the binary that prints its version, and the text that output must contain. */
   readonly versionChecks: Readonly<Record<string, { args: readonly string[]; expect: string }>>;
   /** Files copied from the module's source into the cache's share/ dir (kwok's stage definitions). */
@@ -79,6 +81,7 @@ export const recipes: readonly GoRecipe[] = [
     group: 'flannel',
     pin: pin('flannel'),
     ldflags: () => [`-X github.com/flannel-io/flannel/pkg/version.Version=${pin('flannel').version}`],
+    cgo: true,
     versionChecks: { flannel: { args: ['--version'], expect: pin('flannel').version } },
   },
   {

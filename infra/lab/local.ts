@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
-import { request } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import { binPath, sharePath } from '../build/build.ts';
 import { recipes } from '../build/recipes.ts';
@@ -20,6 +19,7 @@ import { writeKubeconfig } from './kubeconfig.ts';
 import { startDaemon, isRunning, type StartedProcess } from './processes.ts';
 import { labStateDir, readLabState, writeLabState, type LabSpec, type LabState } from './state.ts';
 import { labHttpGet } from './lab-connect.ts';
+import { apiserverGet } from './apiserver-get.ts';
 import { waitFor } from './wait.ts';
 import { createFakeNodes, countFakeNodes, waitFakeNodesReady } from './fake-nodes.ts';
 import { labDown } from './down.ts';
@@ -179,7 +179,7 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
     );
     await wait(
       'kube-apiserver /readyz',
-      async () => (await httpsGet(`https://127.0.0.1:${state.forwarderPort}/readyz`, pki)) === 'ok',
+      async () => (await apiserverGet(state, '/readyz')) === 'ok',
       120_000,
     );
   });
@@ -312,28 +312,6 @@ function freeLoopbackPort(): Promise<number> {
       s.close(() => resolve(port));
     });
     s.on('error', reject);
-  });
-}
-
-function httpsGet(url: string, pki: LabPki): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        ca: readFileSync(pki.caCert),
-        cert: readFileSync(pki.clients.admin.cert),
-        key: readFileSync(pki.clients.admin.key),
-        timeout: 5000,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (d: string) => (body += d));
-        res.on('end', () => resolve(body));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
   });
 }
 
