@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { labUp, loadKubeconfig } from '../infra/lab/local.ts';
 import { labDown } from '../infra/lab/down.ts';
+import { parseLabUpOptions } from '../infra/lab/spec.ts';
 import { countFakeNodes } from '../infra/lab/fake-nodes.ts';
 import { apiserverGet } from '../infra/lab/apiserver-get.ts';
 import { processUsage, sleep } from '../infra/lab/processes.ts';
@@ -84,7 +85,12 @@ async function benchSize(fakeNodes: number, hold: number, pods: number) {
   const run: Record<string, unknown> = { fakeNodes };
   results.runs.push(run);
   const t0 = performance.now();
-  const state = await labUp({ name: values.name, fakeNodes, nodeLeaseSeconds: 240 }, log, signal);
+  const spec = parseLabUpOptions({
+    name: values.name,
+    fakeNodes: String(fakeNodes),
+    nodeLeaseSeconds: '240',
+  });
+  const state = await labUp(spec, log, signal);
   run.upToAllReadySeconds = round((performance.now() - t0) / 1000);
   run.stepSeconds = state.stepSeconds;
   run.flags = state.flags;

@@ -23,6 +23,7 @@ import { apiserverGet } from './apiserver-get.ts';
 import { waitFor } from './wait.ts';
 import { createFakeNodes, countFakeNodes, waitFakeNodesReady } from './fake-nodes.ts';
 import { labDown } from './down.ts';
+import { bringUpDataplane } from './dataplane.ts';
 import { timedStep, type Log } from '../../runners/events.ts';
 import { StepError } from '../../runners/errors.ts';
 
@@ -74,13 +75,29 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
   };
   writeLabState(state);
   const watched: StartedProcess[] = [];
-  const start = (name: string, argv: string[], opts: { inHostNamespace?: boolean } = {}) => {
-    const netns = opts.inHostNamespace ? undefined : ns;
-    const p = startDaemon({ name, argv, log: join(stateDir, 'logs', `${name}.log`), cwd: repoRoot, netns });
+  const adopt = (p: StartedProcess, name = p.record.name) => {
     watched.push(p);
     state.processes.push(p.record);
-    state.flags[name] = argv;
+    state.flags[name] = p.record.argv;
     writeLabState(state);
+    return p;
+  };
+  const start = (
+    name: string,
+    argv: string[],
+    opts: { inHostNamespace?: boolean; netns?: string; env?: NodeJS.ProcessEnv } = {},
+  ) => {
+    const netns = opts.inHostNamespace ? undefined : (opts.netns ?? ns);
+    const p = startDaemon({
+      name,
+      argv,
+      log: join(stateDir, 'logs', `${name}.log`),
+      cwd: repoRoot,
+      netns,
+      env: opts.env,
+    });
+    adopt(p, name);
+    state.flags[name] = argv;
     return p;
   };
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -237,6 +254,17 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
   state.kubeconfig = kubeconfigs.user;
   writeLabState(state);
   await ensureFakeNodes(state, spec.fakeNodes, log, signal);
+  await bringUpDataplane({
+    state,
+    kc: loadKubeconfig(state),
+    kubeconfigs,
+    start,
+    adopt: (p, kind) => adopt(p, `${kind}-${p.record.name}`),
+    step,
+    signal,
+    watched,
+  });
+  writeLabState(state);
   return state;
 }
 

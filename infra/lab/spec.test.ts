@@ -6,7 +6,16 @@ import { UserError } from '../../runners/errors.ts';
 const ok = { name: 'lab', fakeNodes: '100', nodeLeaseSeconds: '240' };
 
 test('good options parse into a spec', () => {
-  assert.deepEqual(parseLabUpOptions(ok), { name: 'lab', fakeNodes: 100, nodeLeaseSeconds: 240 });
+  assert.deepEqual(parseLabUpOptions(ok), {
+    name: 'lab',
+    fakeNodes: 100,
+    nodeLeaseSeconds: 240,
+    realNodes: 0,
+    podNetwork: 'direct',
+    proxyMode: 'iptables',
+    iptablesBackend: 'nft',
+    dns: 'coredns',
+  });
 });
 
 const bad: [string, Record<string, string>, RegExp][] = [
@@ -21,6 +30,26 @@ const bad: [string, Record<string, string>, RegExp][] = [
   ['underscore in name', { ...ok, name: 'a_b' }, /--name: expected 1–20 lowercase letters/],
   ['upper case name', { ...ok, name: 'Lab' }, /--name: .* got "Lab"/],
   ['lease too short', { ...ok, nodeLeaseSeconds: '1' }, /--node-lease-seconds: .* got "1"/],
+  [
+    'unknown pod network',
+    { ...ok, podNetwork: 'ipip' },
+    /--pod-network: expected one of direct, vxlan, bgp; got "ipip"/,
+  ],
+  [
+    'unknown proxy mode',
+    { ...ok, proxyMode: 'userspace' },
+    /--proxy-mode: expected one of iptables, nftables, ipvs; got "userspace"/,
+  ],
+  [
+    'unknown backend',
+    { ...ok, iptablesBackend: 'xt' },
+    /--iptables-backend: expected one of nft, legacy; got "xt"/,
+  ],
+  [
+    'too many real nodes',
+    { ...ok, realNodes: '9' },
+    /--real-nodes: expected a whole number from 0 to 8; got "9"/,
+  ],
 ];
 for (const [what, raw, message] of bad) {
   test(`rejects ${what}`, () => {

@@ -1,5 +1,9 @@
 import { UserError } from '../../runners/errors.ts';
 import { maxFakeNodes } from './addresses.ts';
+import { hostFacts } from './host-facts.ts';
+
+/** Real nodes live at 198.18.1.N; each runs kube-proxy and an agent, so a 2-core machine holds a few. */
+export const maxRealNodes = 8;
 import type { LabSpec } from './state.ts';
 
 /** Lab names become namespace and directory names: short, lowercase, no "_" (it separates lab and part). */
@@ -24,6 +28,31 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
   };
   const fakeNodes = int('fake-nodes', raw.fakeNodes, 0, maxFakeNodes);
   const nodeLeaseSeconds = int('node-lease-seconds', raw.nodeLeaseSeconds, 10, 3600);
+  const realNodes = int('real-nodes', raw.realNodes ?? '0', 0, maxRealNodes);
+  const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T => {
+    if (!allowed.includes(value as T)) {
+      problems.push(`--${flag}: expected one of ${allowed.join(', ')}; got "${value}"`);
+      return allowed[0]!;
+    }
+    return value as T;
+  };
+  const podNetwork = oneOf('pod-network', raw.podNetwork ?? 'direct', ['direct', 'vxlan', 'bgp'] as const);
+  const proxyMode = oneOf('proxy-mode', raw.proxyMode ?? 'iptables', [
+    'iptables',
+    'nftables',
+    'ipvs',
+  ] as const);
+  const iptablesBackend = oneOf('iptables-backend', raw.iptablesBackend ?? 'nft', ['nft', 'legacy'] as const);
+  const dns = oneOf('dns', raw.dns ?? 'coredns', ['coredns', 'nodelocal'] as const);
+  const facts = hostFacts();
+  if (realNodes > 0 && proxyMode === 'ipvs' && facts.ipvsMissing) {
+    problems.push(`--proxy-mode ipvs: ${facts.ipvsMissing}; use iptables or nftables on this machine`);
+  }
+  if (realNodes > 0 && dns === 'nodelocal') {
+    problems.push(
+      '--dns nodelocal: NodeLocal DNSCache (node-cache, module k8s.io/dns) cannot be built here: the Go module proxy serves no version of k8s.io/dns; use --dns coredns',
+    );
+  }
   if (problems.length)
     throw new UserError(`lab up: bad arguments, nothing was started:\n  ${problems.join('\n  ')}`);
   if (process.getuid?.() !== 0) {
@@ -32,5 +61,5 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
       'run it as root (sudo -E npx scalelab lab up …)',
     );
   }
-  return { name, fakeNodes, nodeLeaseSeconds };
+  return { name, fakeNodes, nodeLeaseSeconds, realNodes, podNetwork, proxyMode, iptablesBackend, dns };
 }

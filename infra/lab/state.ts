@@ -2,13 +2,24 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { stateRoot } from '../paths.ts';
 import type { ProcessRecord } from './processes.ts';
+import type { RealNodeInfo } from './real-nodes.ts';
+import type { PodNetworkMode } from '../node-agent/pod-network.ts';
+import type { IptablesBackend, ProxyMode } from '../components/kube-proxy.ts';
 
 /** What `lab up` asked for. */
 export interface LabSpec {
   readonly name: string;
   readonly fakeNodes: number;
   readonly nodeLeaseSeconds: number;
+  /** Real dataplane nodes (namespaces with kube-proxy, CNI and pods); 0 for a control-plane-only lab. */
+  readonly realNodes: number;
+  readonly podNetwork: PodNetworkMode;
+  readonly proxyMode: ProxyMode;
+  readonly iptablesBackend: IptablesBackend;
+  readonly dns: DnsMode;
 }
+
+export type DnsMode = 'coredns' | 'nodelocal';
 
 /** Everything a lab made, written as it goes so `down` can undo a crashed `up`; also quoted by run manifests. */
 export interface LabState {
@@ -25,6 +36,7 @@ export interface LabState {
   forwarderPort?: number;
   /** The user's kubeconfig (through the loopback forwarder). */
   kubeconfig?: string;
+  realNodes?: RealNodeInfo[];
   /** Seconds each step of `up` took. */
   readonly stepSeconds: Record<string, number>;
 }

@@ -7,6 +7,7 @@ import { parseLabUpOptions } from '../../infra/lab/spec.ts';
 import { consoleLog } from '../events.ts';
 import { UserError } from '../errors.ts';
 import { interruptSignal } from '../interrupt.ts';
+import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
 
 const nameOption = () =>
   new Option('--name <name>', 'lab name (lowercase letters, digits, "-")').default('lab');
@@ -21,6 +22,15 @@ export function labCommand(): Command {
     .addOption(nameOption())
     .option('--fake-nodes <n>', 'kwok-managed Node objects to create', '0')
     .option('--node-lease-seconds <s>', "fake nodes' Lease duration (renewed every quarter of it)", '240')
+    .option(
+      '--real-nodes <m>',
+      'real dataplane nodes (namespaces with the node agent, kube-proxy, pods)',
+      '0',
+    )
+    .option('--pod-network <mode>', 'direct | vxlan (flannel) | bgp (bird2)', 'direct')
+    .option('--proxy-mode <mode>', 'kube-proxy mode: iptables | nftables | ipvs', 'iptables')
+    .option('--iptables-backend <backend>', 'iptables backend for kube-proxy: nft | legacy', 'nft')
+    .option('--dns <mode>', 'coredns | nodelocal', 'coredns')
     .action(async (raw: Record<string, string>) => {
       const spec = parseLabUpOptions(raw);
       const log = consoleLog();
@@ -81,6 +91,26 @@ export function labCommand(): Command {
         if (s.kubeconfig) process.stdout.write(`  kubeconfig: ${s.kubeconfig}\n`);
         if (!s.healthy) process.exitCode = 1;
       }
+    });
+  lab
+    .command('exec')
+    .description("Run a command in a throwaway pod's namespace on a real node, with the pod's resolv.conf")
+    .addOption(nameOption())
+    .requiredOption('--real-node <n>', 'real node number (1-based)')
+    .option('--namespace <ns>', 'namespace of the throwaway pod (decides its DNS search path)', 'default')
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .action(async (command: string[], opts: { name: string; realNode: string; namespace: string }) => {
+      const state = readLabState(opts.name);
+      if (!state?.kubeconfig)
+        throw new UserError(
+          `lab "${opts.name}" is not up`,
+          `run: npx scalelab lab up --name ${opts.name} --real-nodes 2`,
+        );
+      const r = await execInThrowawayPod(state, Number(opts.realNode), command, {
+        namespace: opts.namespace,
+        stdio: 'inherit',
+      });
+      process.exitCode = r.exitCode;
     });
   lab
     .command('kubeconfig')

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { exec, type ExecResult } from '../exec.ts';
+import { sandboxNetns } from '../node-agent/sandbox.ts';
+import { sandboxScript } from '../node-agent/sandbox-script.ts';
+import { loadKubeconfig } from './local.ts';
+import { sleep } from './processes.ts';
+import type { LabState } from './state.ts';
+import { UserError } from '../../runners/errors.ts';
+
+/**
+ * Runs argv in a throwaway pod's namespace on real node N, with that pod's resolv.conf and hosts: the pod
+ * is a real Pod object (agnhost pause) that the node agent wires like any other, deleted afterwards.
+ */
+export async function execInThrowawayPod(
+  state: LabState,
+  nodeIndex: number,
+  argv: readonly string[],
+  opts: { namespace?: string; stdio?: 'capture' | 'inherit'; timeoutMs?: number } = {},
+): Promise<ExecResult> {
+  const node = state.realNodes?.find((n) => n.index === nodeIndex);
+  if (!node)
+    throw new UserError(
+      `lab "${state.spec.name}" has no real node ${nodeIndex}`,
+      `it has ${state.realNodes?.length ?? 0} real nodes`,
+    );
+  const kc = loadKubeconfig(state);
+  const core = kc.makeApiClient(CoreV1Api);
+  const namespace = opts.namespace ?? 'default';
+  const name = `scalelab-exec-${randomBytes(4).toString('hex')}`;
+  const body: V1Pod = {
+    metadata: { name, namespace, labels: { 'scalelab.io/exec': 'true' } },
+    spec: {
+      nodeName: node.name,
+      terminationGracePeriodSeconds: 0,
+      automountServiceAccountToken: false,
+      containers: [{ name: 'pause', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['pause'] }],
+    },
+  };
+  let pod = await core.createNamespacedPod({ namespace, body });
+  try {
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    while (!(pod.status?.phase === 'Running' && pod.status.podIP)) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `pod ${namespace}/${name} on ${node.name} did not start: ${JSON.stringify(pod.status?.containerStatuses?.[0]?.state)}`,
+        );
+      await sleep(200);
+      pod = await core.readNamespacedPod({ name, namespace });
+    }
+    const podDir = join(state.stateDir, 'nodes', node.name, 'pods', pod.metadata!.uid!);
+    const script = sandboxScript({
+      podDir,
+      mounts: [
+        { source: join(podDir, 'resolv.conf'), target: '/etc/resolv.conf' },
+        { source: join(podDir, 'hosts'), target: '/etc/hosts' },
+      ],
+      argv,
+    });
+    const full = [
+      'ip',
+      'netns',
+      'exec',
+      sandboxNetns(state.spec.name, pod.metadata!.uid!),
+      'sh',
+      '-c',
+      script,
+    ];
+    if (opts.stdio === 'inherit') {
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync(full[0]!, full.slice(1), { stdio: 'inherit' });
+      return { stdout: '', stderr: '', exitCode: r.status ?? 1 };
+    }
+    return await exec(full, { allowFailure: true });
+  } finally {
+    await core.deleteNamespacedPod({ name, namespace }).catch(() => {});
+  }
+}

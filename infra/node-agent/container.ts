@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What the pod status reports for one container. */
+export interface ContainerState {
+  readonly name: string;
+  restartCount: number;
+  startedAt?: Date;
+  running: boolean;
+  ready: boolean;
+  lastExit?: { code: number | null; signal: string | null; at: Date };
+  waitingReason?: string;
+}
+
+/**
+ * One container's process inside the pod's namespace, restarted with exponential backoff when it exits
+ * (1 s doubling to 30 s: the kubelet's 10 s–5 min, scaled down for a lab that measures churn).
+ */
+export class ContainerProcess {
+  readonly state: ContainerState;
+  private child?: ChildProcess;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private readonly netns: string;
+  private readonly script: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly logPath: string;
+  private readonly onChange: () => void;
+
+  constructor(o: {
+    name: string;
+    netns: string;
+    script: string;
+    env: NodeJS.ProcessEnv;
+    podDir: string;
+    onChange: () => void;
+  }) {
+    this.state = { name: o.name, restartCount: 0, running: false, ready: false };
+    this.netns = o.netns;
+    this.script = o.script;
+    this.env = o.env;
+    this.logPath = join(o.podDir, `${o.name}.log`);
+    this.onChange = o.onChange;
+  }
+
+  start(): void {
+    if (this.stopped) return;
+    const fd = openSync(this.logPath, 'a');
+    const child = spawn('ip', ['netns', 'exec', this.netns, 'sh', '-c', this.script], {
+      stdio: ['ignore', fd, fd],
+      env: this.env,
+    });
+    closeSync(fd);
+    this.child = child;
+    Object.assign(this.state, {
+      running: true,
+      ready: false,
+      startedAt: new Date(),
+      waitingReason: undefined,
+    });
+    child.on('exit', (code, signal) => {
+      this.child = undefined;
+      Object.assign(this.state, { running: false, ready: false, lastExit: { code, signal, at: new Date() } });
+      if (!this.stopped) {
+        this.state.restartCount++;
+        this.state.waitingReason = 'CrashLoopBackOff';
+        const backoff = Math.min(30_000, 1000 * 2 ** (this.state.restartCount - 1));
+        this.timer = setTimeout(() => this.start(), backoff);
+      }
+      this.onChange();
+    });
+    this.onChange();
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** SIGTERM, then SIGKILL after graceMs; no restart afterwards. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timeout = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timeout);
+  }
+}

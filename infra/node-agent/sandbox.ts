@@ -1,0 +1,92 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { V1Pod } from '@kubernetes/client-node';
+import { exec } from '../exec.ts';
+import { cniAdd, cniDel, loopbackNetwork, type CniNetworkList, type CniResult } from './cni.ts';
+
+/** A pod's network namespace, wired by the CNI plugins, and its directory of generated files. */
+export interface Sandbox {
+  readonly netns: string;
+  readonly dir: string;
+  readonly ip: string;
+  readonly result: CniResult;
+}
+
+export interface SandboxContext {
+  readonly lab: string;
+  readonly podsDir: string;
+  readonly network: CniNetworkList;
+  readonly dns: { nameserver: string; clusterDomain: string };
+}
+
+export function sandboxNetns(lab: string, uid: string): string {
+  return `scalelab_${lab}_pod-${uid.slice(0, 13)}`;
+}
+
+/** Creates the namespace, runs CNI ADD (loopback, then the pod network on eth0), writes resolv.conf and hosts. */
+export async function createSandbox(ctx: SandboxContext, pod: V1Pod): Promise<Sandbox> {
+  const uid = pod.metadata!.uid!;
+  const netns = sandboxNetns(ctx.lab, uid);
+  const dir = join(ctx.podsDir, uid);
+  mkdirSync(dir, { recursive: true });
+  await exec(['ip', 'netns', 'add', netns], { allowFailure: true });
+  const rt = runtimeOf(pod, netns);
+  await cniAdd(loopbackNetwork(), { ...rt, ifName: 'lo' });
+  const result = await cniAdd(ctx.network, rt);
+  const ip = result.ips?.[0]?.address.split('/')[0];
+  if (!ip) throw new Error(`CNI ADD for pod ${pod.metadata!.name} returned no IP: ${JSON.stringify(result)}`);
+  writeFileSync(join(dir, 'resolv.conf'), resolvConf(pod, ctx.dns));
+  writeFileSync(
+    join(dir, 'hosts'),
+    `127.0.0.1\tlocalhost\n::1\tlocalhost\n${ip}\t${pod.spec?.hostname ?? pod.metadata!.name}\n`,
+  );
+  return { netns, dir, ip, result };
+}
+
+/** CNI DEL, then the namespace and the files; safe to call twice or after a half-made sandbox. */
+export async function destroySandbox(ctx: SandboxContext, pod: V1Pod, sandbox?: Sandbox): Promise<void> {
+  const uid = pod.metadata!.uid!;
+  const netns = sandbox?.netns ?? sandboxNetns(ctx.lab, uid);
+  const rt = runtimeOf(pod, netns);
+  await cniDel(ctx.network, rt, sandbox?.result).catch(() => {});
+  await exec(['ip', 'netns', 'delete', netns], { allowFailure: true });
+  rmSync(join(ctx.podsDir, uid), { recursive: true, force: true });
+}
+
+function runtimeOf(pod: V1Pod, netns: string) {
+  return {
+    containerId: pod.metadata!.uid!,
+    netnsPath: `/run/netns/${netns}`,
+    ifName: 'eth0',
+    // The bridge plugin refuses keys it does not know unless told to ignore them, as containerd does.
+    args: {
+      IgnoreUnknown: '1',
+      K8S_POD_NAMESPACE: pod.metadata!.namespace!,
+      K8S_POD_NAME: pod.metadata!.name!,
+      K8S_POD_UID: pod.metadata!.uid!,
+    },
+  };
+}
+
+/** What the kubelet writes for dnsPolicy ClusterFirst (the default) and Default; ndots:5 as upstream. */
+export function resolvConf(pod: V1Pod, dns: SandboxContext['dns']): string {
+  const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
+  const custom = pod.spec?.dnsConfig;
+  if (policy === 'Default') {
+    // The lab has no upstream resolver: a pod with the node's DNS gets none rather than the host's.
+    return '# dnsPolicy Default: the lab has no upstream DNS\n';
+  }
+  const ns = pod.metadata!.namespace!;
+  const d = dns.clusterDomain;
+  const search = [`${ns}.svc.${d}`, `svc.${d}`, d, ...(custom?.searches ?? [])];
+  const servers =
+    policy === 'None' ? (custom?.nameservers ?? []) : [dns.nameserver, ...(custom?.nameservers ?? [])];
+  const options = new Map<string, string | undefined>([['ndots', '5']]);
+  for (const o of custom?.options ?? []) options.set(o.name!, o.value);
+  return [
+    `search ${(policy === 'None' ? (custom?.searches ?? []) : search).join(' ')}`,
+    ...servers.map((s) => `nameserver ${s}`),
+    `options ${[...options].map(([k, v]) => (v === undefined ? k : `${k}:${v}`)).join(' ')}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,212 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { AppsV1Api, CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { labHttpGet } from '../../infra/lab/lab-connect.ts';
+import { loadKubeconfig } from '../../infra/lab/local.ts';
+import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
+import { readLabState, type LabState } from '../../infra/lab/state.ts';
+import { sleep } from '../../infra/lab/processes.ts';
+import { hostFacts } from '../../infra/lab/host-facts.ts';
+import { hostNetworkSnapshot, scalelab } from './helpers.ts';
+
+/** Every pod network × proxy mode this machine supports (IPVS only where the kernel has it). */
+const combos: { podNetwork: string; proxyMode: string; backend: string }[] = [];
+for (const podNetwork of ['direct', 'vxlan', 'bgp']) {
+  for (const [proxyMode, backend] of [
+    ['iptables', 'nft'],
+    ['iptables', 'legacy'],
+    ['nftables', 'nft'],
+    ['ipvs', 'nft'],
+  ]) {
+    if (proxyMode === 'ipvs' && hostFacts().ipvsMissing) continue;
+    // The iptables backends differ only inside the node; one pod network is enough to cover the legacy one.
+    if (backend === 'legacy' && podNetwork !== 'direct') continue;
+    combos.push({ podNetwork, proxyMode: proxyMode!, backend: backend! });
+  }
+}
+
+/** An agnhost netexec Deployment pinned to one real node, and its ClusterIP Service. */
+async function echoService(kc: KubeConfig, name: string, node: string, replicas: number): Promise<string> {
+  const labels = { app: name, 'scalelab.io/run': 'itest' };
+  await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
+    namespace: 'default',
+    body: {
+      metadata: { name, labels },
+      spec: {
+        replicas,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            nodeSelector: { 'kubernetes.io/hostname': node },
+            terminationGracePeriodSeconds: 1,
+            containers: [
+              {
+                name: 'netexec',
+                image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
+                args: ['netexec', '--http-port=8080'],
+                ports: [{ containerPort: 8080 }],
+              },
+            ],
+          },
+        },
+      },
+    },
+  });
+  const svc = await kc.makeApiClient(CoreV1Api).createNamespacedService({
+    namespace: 'default',
+    body: { metadata: { name, labels }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } },
+  });
+  return svc.spec!.clusterIP!;
+}
+
+async function readyEndpoints(kc: KubeConfig, service: string): Promise<string[]> {
+  const slices = await kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({
+    namespace: 'default',
+    labelSelector: `kubernetes.io/service-name=${service}`,
+  });
+  return slices.items.flatMap((s) =>
+    (s.endpoints ?? []).filter((e) => e.conditions?.ready).map((e) => e.targetRef!.name!),
+  );
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+/** Hostnames answered by `count` new connections to url, from a pod on real node `from`. */
+async function hostnamesFrom(state: LabState, from: number, url: string, count: number): Promise<string[]> {
+  const loop = `for i in $(seq ${count}); do curl -sS --max-time 2 ${url}; echo; done`;
+  const r = await execInThrowawayPod(state, from, ['sh', '-c', loop]);
+  assert.equal(r.exitCode, 0, r.stderr);
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+for (const c of combos) {
+  const lab = `dp-${c.podNetwork.slice(0, 3)}-${c.proxyMode.slice(0, 3)}-${c.backend}`;
+  describe(
+    `real nodes: pod network ${c.podNetwork}, kube-proxy ${c.proxyMode} (${c.backend})`,
+    { timeout: 600_000 },
+    () => {
+      let state: LabState;
+      let kc: KubeConfig;
+      let hostBefore = '';
+
+      before(async () => {
+        await scalelab(['lab', 'down', '--name', lab]);
+        hostBefore = await hostNetworkSnapshot();
+        const up = await scalelab([
+          'lab',
+          'up',
+          '--name',
+          lab,
+          '--fake-nodes',
+          '20',
+          '--real-nodes',
+          '2',
+          '--pod-network',
+          c.podNetwork,
+          '--proxy-mode',
+          c.proxyMode,
+          '--iptables-backend',
+          c.backend,
+        ]);
+        assert.equal(up.code, 0, `lab up failed:\n${up.stderr.slice(-3000)}`);
+        state = readLabState(lab)!;
+        kc = loadKubeconfig(state);
+      });
+      after(async () => {
+        await scalelab(['lab', 'down', '--name', lab]);
+      });
+
+      test('a pod on one real node reaches a ClusterIP whose endpoints are on the other, both ways', async () => {
+        const ip1 = await echoService(kc, 'echo-on-1', 'real-node-1', 2);
+        const ip2 = await echoService(kc, 'echo-on-2', 'real-node-2', 2);
+        await waitUntil(
+          'echo endpoints ready',
+          async () =>
+            (await readyEndpoints(kc, 'echo-on-1')).length === 2 &&
+            (await readyEndpoints(kc, 'echo-on-2')).length === 2,
+        );
+        const pods2 = new Set(await readyEndpoints(kc, 'echo-on-2'));
+        const got2 = await hostnamesFrom(state, 1, `http://${ip2}/hostname`, 12);
+        assert.equal(got2.length, 12);
+        assert.ok(
+          got2.every((h) => pods2.has(h)),
+          `node 1 → ${ip2} answered ${got2}`,
+        );
+        assert.equal(new Set(got2).size, 2, 'both endpoints answer');
+        const pods1 = new Set(await readyEndpoints(kc, 'echo-on-1'));
+        const got1 = await hostnamesFrom(state, 2, `http://${ip1}/hostname`, 12);
+        assert.ok(got1.length === 12 && got1.every((h) => pods1.has(h)), `node 2 → ${ip1} answered ${got1}`);
+      });
+
+      test('an endpoint removed stops receiving traffic', async () => {
+        await kc
+          .makeApiClient(AppsV1Api)
+          .patchNamespacedDeploymentScale(
+            { name: 'echo-on-2', namespace: 'default', body: { spec: { replicas: 1 } } },
+            (await import('@kubernetes/client-node')).setHeaderOptions(
+              'Content-Type',
+              'application/merge-patch+json',
+            ),
+          );
+        await waitUntil(
+          'one endpoint left',
+          async () => (await readyEndpoints(kc, 'echo-on-2')).length === 1,
+        );
+        const [left] = await readyEndpoints(kc, 'echo-on-2');
+        const ip = (
+          await kc.makeApiClient(CoreV1Api).readNamespacedService({ name: 'echo-on-2', namespace: 'default' })
+        ).spec!.clusterIP!;
+        // kube-proxy's minSyncPeriod (1 s) may still be running: give it a moment, then every answer is the survivor.
+        await sleep(3000);
+        const got = await hostnamesFrom(state, 1, `http://${ip}/hostname`, 10);
+        assert.deepEqual([...new Set(got)], [left]);
+      });
+
+      test('names resolve through CoreDNS by the search path: svc, svc.ns and the full name', async () => {
+        const ip = (
+          await kc.makeApiClient(CoreV1Api).readNamespacedService({ name: 'echo-on-1', namespace: 'default' })
+        ).spec!.clusterIP!;
+        const r = await execInThrowawayPod(state, 2, [
+          'sh',
+          '-c',
+          'getent hosts echo-on-1; getent hosts echo-on-1.default; getent hosts echo-on-1.default.svc.cluster.local; cat /etc/resolv.conf',
+        ]);
+        assert.equal(r.exitCode, 0, r.stderr);
+        const lines = r.stdout.split('\n');
+        assert.equal(lines.filter((l) => l.startsWith(`${ip} `)).length, 3, r.stdout);
+        assert.match(r.stdout, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local$/m);
+        assert.match(r.stdout, /^nameserver 198\.19\.0\.10$/m);
+        assert.match(r.stdout, /^options ndots:5$/m);
+      });
+
+      test("kube-proxy's metrics are read on every real node", async () => {
+        for (const n of state.realNodes!) {
+          const text = await labHttpGet(state.gatewaySocket, `http://${n.ip}:10249/metrics`);
+          const m = /^kubeproxy_sync_proxy_rules_duration_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text);
+          assert.ok(m && Number(m[1]) > 0, `no syncs reported by ${n.name}`);
+          assert.match(text, /kubeproxy_network_programming_duration_seconds_bucket/);
+        }
+      });
+
+      test('down leaves nothing, with real nodes and their daemons running', async () => {
+        const down = await scalelab(['lab', 'down', '--name', lab]);
+        assert.equal(down.code, 0, down.stderr);
+        const { listNetns, belongsToLab } = await import('../../infra/lab/netns.ts');
+        const { pidsMentioning } = await import('../../infra/lab/processes.ts');
+        assert.deepEqual(
+          (await listNetns()).filter((ns) => belongsToLab(ns, lab)),
+          [],
+        );
+        assert.deepEqual(pidsMentioning(`/run/scalelab/${lab}/`), []);
+        assert.equal(await hostNetworkSnapshot(), hostBefore);
+      });
+    },
+  );
+}
