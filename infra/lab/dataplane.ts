@@ -25,7 +25,11 @@ export interface DataplaneHooks {
   readonly kc: KubeConfig;
   readonly kubeconfigs: { admin: string; kubeProxy: string };
   /** Starts a daemon (inside netns, or the lab's namespace), records it in the lab state, watches it. */
-  start(name: string, argv: string[], opts?: { netns?: string; env?: NodeJS.ProcessEnv }): StartedProcess;
+  start(
+    name: string,
+    argv: string[],
+    opts?: { netns?: string; netOnly?: boolean; env?: NodeJS.ProcessEnv },
+  ): StartedProcess;
   /** Records a daemon started elsewhere (bird) in the lab state and watches it. */
   adopt(p: StartedProcess, kind: string): void;
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
@@ -79,8 +83,12 @@ export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
           spec.podNetwork,
           '--dns-ip',
           spec.dns === 'nodelocal' ? A.nodeLocalDns : A.kubeDnsService,
+          '--netns',
+          n.netns,
+          '--flannel-subnet-file',
+          flannelSubnetFile(stateDir, n.name),
         ],
-        { netns: n.netns },
+        { netns: n.netns, netOnly: true },
       );
     }
     await wait('real nodes registered with a podCIDR', async () =>

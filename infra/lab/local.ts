@@ -85,7 +85,7 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
   const start = (
     name: string,
     argv: string[],
-    opts: { inHostNamespace?: boolean; netns?: string; env?: NodeJS.ProcessEnv } = {},
+    opts: { inHostNamespace?: boolean; netns?: string; netOnly?: boolean; env?: NodeJS.ProcessEnv } = {},
   ) => {
     const netns = opts.inHostNamespace ? undefined : (opts.netns ?? ns);
     const p = startDaemon({
@@ -94,8 +94,10 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
       log: join(stateDir, 'logs', `${name}.log`),
       cwd: repoRoot,
       netns,
+      netOnly: opts.netOnly,
       env: opts.env,
     });
+
     adopt(p, name);
     state.flags[name] = argv;
     return p;

@@ -23,11 +23,20 @@ export function startDaemon(opts: {
   argv: readonly string[];
   log: string;
   netns?: string;
+  /**
+   * Enter only the network namespace (nsenter), staying in the host's mount namespace. `ip netns exec` gives a
+   * private mount namespace, where a namespace that the process creates with `ip netns add` would be mounted
+   * out of everyone else's sight: the node agent, which creates pod namespaces, must run this way.
+   */
+  netOnly?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }): StartedProcess {
-  // `ip netns exec` execs the program in place, so the pid we get is the program's own.
-  const full = opts.netns ? ['ip', 'netns', 'exec', opts.netns, ...opts.argv] : [...opts.argv];
+  // `ip netns exec` and nsenter exec the program in place, so the pid we get is the program's own.
+  const enter = opts.netOnly
+    ? ['nsenter', `--net=/run/netns/${opts.netns}`, '--']
+    : ['ip', 'netns', 'exec', opts.netns ?? ''];
+  const full = opts.netns ? [...enter, ...opts.argv] : [...opts.argv];
   const fd = openSync(opts.log, 'a');
   const child = spawn(full[0]!, full.slice(1), {
     detached: true,

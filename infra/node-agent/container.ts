@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { q } from './sandbox-script.ts';
 
 /** What the pod status reports for one container. */
 export interface ContainerState {
@@ -27,9 +28,11 @@ export class ContainerProcess {
   private readonly env: NodeJS.ProcessEnv;
   private readonly logPath: string;
   private readonly onChange: () => void;
+  private readonly hostname: string;
 
   constructor(o: {
     name: string;
+    hostname: string;
     netns: string;
     script: string;
     env: NodeJS.ProcessEnv;
@@ -42,12 +45,24 @@ export class ContainerProcess {
     this.env = o.env;
     this.logPath = join(o.podDir, `${o.name}.log`);
     this.onChange = o.onChange;
+    this.hostname = o.hostname;
   }
 
   start(): void {
     if (this.stopped) return;
     const fd = openSync(this.logPath, 'a');
-    const child = spawn('ip', ['netns', 'exec', this.netns, 'sh', '-c', this.script], {
+    // Its own UTS namespace, so the process sees the pod's hostname (agnhost's /hostname answers with it).
+    const argv = [
+      'netns',
+      'exec',
+      this.netns,
+      'unshare',
+      '--uts',
+      'sh',
+      '-c',
+      `hostname ${q(this.hostname)}\n${this.script}`,
+    ];
+    const child = spawn('ip', argv, {
       stdio: ['ignore', fd, fd],
       env: this.env,
     });

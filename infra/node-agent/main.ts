@@ -1,8 +1,8 @@
 /**
  * The node agent: the kubelet's networking work for one real node, run inside the node's namespace.
  *
- *   ip netns exec scalelab_<lab>_node-N node --import tsx infra/node-agent/main.ts \
- *     --lab L --node real-node-N --ip 198.18.1.N --kubeconfig K --state-dir D --pod-network direct --dns-ip 198.19.0.10
+ *   nsenter --net=/run/netns/scalelab_<lab>_node-N -- node --import tsx infra/node-agent/main.ts \
+ *     --netns scalelab_<lab>_node-N --lab L --node real-node-N --ip 198.18.1.N --kubeconfig K --state-dir D --pod-network direct --dns-ip 198.19.0.10
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
@@ -21,9 +21,11 @@ const { values: a } = parseArgs({
     'state-dir': { type: 'string' },
     'pod-network': { type: 'string', default: 'direct' },
     'dns-ip': { type: 'string' },
+    netns: { type: 'string' },
+    'flannel-subnet-file': { type: 'string' },
   },
 });
-for (const k of ['lab', 'node', 'ip', 'kubeconfig', 'state-dir', 'dns-ip'] as const) {
+for (const k of ['lab', 'node', 'ip', 'kubeconfig', 'state-dir', 'dns-ip', 'netns'] as const) {
   if (!a[k]) throw new Error(`node-agent: --${k} is required`);
 }
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
@@ -45,7 +47,8 @@ for (;;) {
   const r = podNetworkFor(a['pod-network'] as PodNetworkMode, {
     node: id.name,
     podCidr: node.spec?.podCIDR,
-    stateDir,
+    nodeDir: stateDir,
+    flannelSubnetFile: a['flannel-subnet-file'],
   });
   if ('network' in r) {
     network = r.network;
@@ -69,6 +72,7 @@ const pods = new PodManager(
   { name: id.name, ip: id.ip },
   {
     lab: a.lab!,
+    nodeNetns: a.netns!,
     podsDir: join(stateDir, 'pods'),
     network,
     dns: { nameserver: a['dns-ip']!, clusterDomain: 'cluster.local' },

@@ -90,7 +90,16 @@ export async function setNodeReady(
   await core.patchNodeStatus({ name, body }, merge);
 }
 
-/** Renews the node's Lease in kube-node-lease every leaseSeconds/4, as the kubelet does; resolves when signal aborts. */
+/**
+ * A Lease's renewTime is a MicroTime: the apiserver rejects the client's millisecond ISO string, so send
+ * six fraction digits (the client passes a string through untouched).
+ */
+function microTime(d: Date): Date {
+  return d.toISOString().replace(/Z$/, '000Z') as unknown as Date;
+}
+
+/** Renews the node's Lease
+ in kube-node-lease every leaseSeconds/4, as the kubelet does; resolves when signal aborts. */
 export async function renewLease(
   kc: KubeConfig,
   name: string,
@@ -101,7 +110,11 @@ export async function renewLease(
   const namespace = 'kube-node-lease';
   while (!signal.aborted) {
     try {
-      const spec = { holderIdentity: name, leaseDurationSeconds: leaseSeconds, renewTime: new Date() };
+      const spec = {
+        holderIdentity: name,
+        leaseDurationSeconds: leaseSeconds,
+        renewTime: microTime(new Date()),
+      };
       try {
         const lease = await api.readNamespacedLease({ name, namespace });
         await api.replaceNamespacedLease({

@@ -157,7 +157,9 @@ export class PodManager {
           e.value ?? (e.valueFrom?.fieldRef ? fieldValue(withIp, e.valueFrom.fieldRef.fieldPath) : '');
       const proc = new ContainerProcess({
         name: c.name,
+        hostname: pod.spec?.hostname ?? pod.metadata!.name!,
         netns: run.sandbox.netns,
+
         script: sandboxScript({ podDir: run.sandbox.dir, mounts, argv: resolved.argv }),
         env,
         podDir: run.sandbox.dir,

@@ -15,11 +15,13 @@ export function flannelSubnetFile(stateDir: string, node: string): string {
  */
 export function podNetworkFor(
   mode: PodNetworkMode,
-  o: { node: string; podCidr?: string; stateDir: string },
+  o: { node: string; podCidr?: string; nodeDir: string; flannelSubnetFile?: string },
 ): { network: CniNetworkList } | { notReady: string } {
-  const dataDir = join(o.stateDir, 'cni', o.node);
+  const dataDir = join(o.nodeDir, 'cni');
   if (mode === 'vxlan') {
-    const file = flannelSubnetFile(o.stateDir, o.node);
+    const file = o.flannelSubnetFile;
+    if (!file) throw new Error('pod network vxlan needs the path of flannel subnet file');
+
     if (!existsSync(file)) return { notReady: `waiting for flannel to write ${file}` };
     const env = Object.fromEntries(
       readFileSync(file, 'utf8')

@@ -14,6 +14,8 @@ export interface Sandbox {
 
 export interface SandboxContext {
   readonly lab: string;
+  /** The node's namespace: CNI plugins run there through `ip netns exec`, which also gives them its /sys. */
+  readonly nodeNetns: string;
   readonly podsDir: string;
   readonly network: CniNetworkList;
   readonly dns: { nameserver: string; clusterDomain: string };
@@ -29,10 +31,14 @@ export async function createSandbox(ctx: SandboxContext, pod: V1Pod): Promise<Sa
   const netns = sandboxNetns(ctx.lab, uid);
   const dir = join(ctx.podsDir, uid);
   mkdirSync(dir, { recursive: true });
-  await exec(['ip', 'netns', 'add', netns], { allowFailure: true });
+  const added = await exec(['ip', 'netns', 'add', netns], { allowFailure: true });
+  if (added.exitCode !== 0 && !/File exists/.test(added.stderr))
+    throw new Error(`ip netns add ${netns}: ${added.stderr.trim()}`);
+
   const rt = runtimeOf(pod, netns);
-  await cniAdd(loopbackNetwork(), { ...rt, ifName: 'lo' });
-  const result = await cniAdd(ctx.network, rt);
+  const cni = { execPrefix: ['ip', 'netns', 'exec', ctx.nodeNetns] };
+  await cniAdd(loopbackNetwork(), { ...rt, ifName: 'lo' }, cni);
+  const result = await cniAdd(ctx.network, rt, cni);
   const ip = result.ips?.[0]?.address.split('/')[0];
   if (!ip) throw new Error(`CNI ADD for pod ${pod.metadata!.name} returned no IP: ${JSON.stringify(result)}`);
   writeFileSync(join(dir, 'resolv.conf'), resolvConf(pod, ctx.dns));
@@ -48,7 +54,9 @@ export async function destroySandbox(ctx: SandboxContext, pod: V1Pod, sandbox?: 
   const uid = pod.metadata!.uid!;
   const netns = sandbox?.netns ?? sandboxNetns(ctx.lab, uid);
   const rt = runtimeOf(pod, netns);
-  await cniDel(ctx.network, rt, sandbox?.result).catch(() => {});
+  await cniDel(ctx.network, rt, sandbox?.result, {
+    execPrefix: ['ip', 'netns', 'exec', ctx.nodeNetns],
+  }).catch(() => {});
   await exec(['ip', 'netns', 'delete', netns], { allowFailure: true });
   rmSync(join(ctx.podsDir, uid), { recursive: true, force: true });
 }

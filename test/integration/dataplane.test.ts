@@ -78,9 +78,14 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs 
   }
 }
 
-/** Hostnames answered by `count` new connections to url, from a pod on real node `from`. */
+/**
+ * Hostnames answered by `count` new connections to url, from a pod on real node `from`. It first waits (up to
+ * 15 s) for the VIP to answer at all: endpoints Ready in the API are not yet rules on the node.
+ */
 async function hostnamesFrom(state: LabState, from: number, url: string, count: number): Promise<string[]> {
-  const loop = `for i in $(seq ${count}); do curl -sS --max-time 2 ${url}; echo; done`;
+  const firstAnswer = `for i in $(seq 60); do curl -s --max-time 1 ${url} >/dev/null && break; sleep 0.25; done`;
+  const loop = `${firstAnswer}; for i in $(seq ${count}); do curl -sS --max-time 2 ${url}; echo; done`;
+
   const r = await execInThrowawayPod(state, from, ['sh', '-c', loop]);
   assert.equal(r.exitCode, 0, r.stderr);
   return r.stdout.split('\n').filter(Boolean);
