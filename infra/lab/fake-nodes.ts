@@ -3,6 +3,7 @@ import { kwokNodeAnnotation } from '../components/kwok.ts';
 import { fakeNodeIp } from './addresses.ts';
 import type { Log } from '../../runners/events.ts';
 import { sleep } from './processes.ts';
+import { runPool } from '../pool.ts';
 
 export const fakeNodeLabel = { key: 'type', value: 'kwok' } as const;
 const zones = ['lab-a', 'lab-b', 'lab-c'];
@@ -55,11 +56,12 @@ export async function createFakeNodes(
   signal: AbortSignal,
 ) {
   const api = kc.makeApiClient(CoreV1Api);
-  let next = from;
   let done = 0;
-  const worker = async () => {
-    while (next < to && !signal.aborted) {
-      const i = next++;
+  await runPool(
+    32,
+    to - from,
+    async (k) => {
+      const i = from + k;
       await retry(async () => {
         try {
           await api.createNode({ body: fakeNodeObject(i) });
@@ -69,9 +71,9 @@ export async function createFakeNodes(
       }, `create node kwok-node-${i}`);
       done++;
       log({ kind: 'progress', step: 'create fake nodes', done, total: to - from });
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
+    },
+    signal,
+  );
 }
 
 /**

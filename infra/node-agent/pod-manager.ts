@@ -11,7 +11,7 @@ import { ContainerProcess } from './container.ts';
 import { resolveContainer } from './images.ts';
 import { readinessCheck } from './probe.ts';
 import { failedPodStatus, runningPodStatus } from './pod-status.ts';
-import { createSandbox, destroySandbox, type Sandbox, type SandboxContext } from './sandbox.ts';
+import { checkSandbox, createSandbox, destroySandbox, type Sandbox, type SandboxContext } from './sandbox.ts';
 import { sandboxScript, type SandboxMount } from './sandbox-script.ts';
 import { fieldValue, materializeVolumes } from './volumes.ts';
 import { kubernetesService } from './service-env.ts';
@@ -89,7 +89,23 @@ export class PodManager {
       this.reconcile(pod);
     }
     for (const uid of this.runs.keys()) if (!seen.has(uid)) this.teardown(uid, false);
+    await this.checkNetworks();
     return list.metadata?.resourceVersion ?? '';
+  }
+
+  /** CNI CHECK on every running sandbox, as a runtime does; drift is reported as a Warning event on the pod. */
+  private async checkNetworks(): Promise<void> {
+    for (const run of this.runs.values()) {
+      if (!run.sandbox || run.stopping) continue;
+      await checkSandbox(this.sandboxCtx, run.pod, run.sandbox).catch((err) =>
+        this.event(
+          run.pod,
+          'Warning',
+          'NetworkCheckFailed',
+          `CNI CHECK failed: ${err instanceof Error ? err.message : err}`,
+        ),
+      );
+    }
   }
 
   private reconcile(pod: V1Pod): void {

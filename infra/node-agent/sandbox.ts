@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { exec } from '../exec.ts';
-import { cniAdd, cniDel, loopbackNetwork, type CniNetworkList, type CniResult } from './cni.ts';
+import { cniAdd, cniCheck, cniDel, loopbackNetwork, type CniNetworkList, type CniResult } from './cni.ts';
 
 /** A pod's network namespace, wired by the CNI plugins, and its directory of generated files. */
 export interface Sandbox {
@@ -47,6 +47,13 @@ export async function createSandbox(ctx: SandboxContext, pod: V1Pod): Promise<Sa
     `127.0.0.1\tlocalhost\n::1\tlocalhost\n${ip}\t${pod.spec?.hostname ?? pod.metadata!.name}\n`,
   );
   return { netns, dir, ip, result };
+}
+
+/** CNI CHECK on a running sandbox: throws a CniError when its wiring has drifted from what ADD returned. */
+export async function checkSandbox(ctx: SandboxContext, pod: V1Pod, sandbox: Sandbox): Promise<void> {
+  await cniCheck(ctx.network, runtimeOf(pod, sandbox.netns), sandbox.result, {
+    execPrefix: ['ip', 'netns', 'exec', ctx.nodeNetns],
+  });
 }
 
 /** CNI DEL, then the namespace and the files; safe to call twice or after a half-made sandbox. */
