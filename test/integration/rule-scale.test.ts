@@ -61,7 +61,8 @@ async function servicePortsWithEndpoints(kc: KubeConfig): Promise<number> {
 async function programmedServicePorts(state: LabState, netns: string): Promise<number> {
   if (state.spec.proxyMode === 'nftables') {
     const r = await exec(['ip', 'netns', 'exec', netns, 'nft', 'list', 'table', 'ip', 'kube-proxy']);
-    return (r.stdout.match(/^\s*chain service-/gm) ?? []).length;
+    // service-<hash>-<ns>/<name>/<proto>/<port>; other chains (service-endpoints-check) are shared.
+    return (r.stdout.match(/^\s*chain service-[A-Z0-9]{8}-/gm) ?? []).length;
   }
   const save = state.spec.iptablesBackend === 'legacy' ? 'iptables-legacy-save' : 'iptables-nft-save';
   const r = await exec(['ip', 'netns', 'exec', netns, save, '-t', 'nat']);
