@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { buildCommand } from './commands/build.ts';
 import { labCommand } from './commands/lab.ts';
+import { planCommand, schemaCommand, validateCommand } from './commands/scenario.ts';
+import { ScenarioError } from '../scenarios/load.ts';
 
 /** Exit codes (docs/cli.md): 0 ok, 1 failure (named), 2 bad input (nothing started), 130 interrupted. */
 const program = new Command('scalelab')
@@ -9,7 +11,10 @@ const program = new Command('scalelab')
   .showHelpAfterError()
   .exitOverride()
   .addCommand(buildCommand())
-  .addCommand(labCommand());
+  .addCommand(labCommand())
+  .addCommand(validateCommand())
+  .addCommand(planCommand())
+  .addCommand(schemaCommand());
 
 try {
   await program.parseAsync(process.argv);
@@ -21,6 +26,10 @@ function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) {
     // --help and --version exit 0; unknown options and missing arguments are bad input.
     return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof ScenarioError) {
+    process.stderr.write(`${err.message}\n${err.problems.length} problem(s); nothing was started\n`);
+    return 2;
   }
   if (err instanceof UserError) {
     process.stderr.write(`error: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);

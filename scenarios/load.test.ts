@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadScenario, ScenarioError } from './load.ts';
+import { expandPlan, nodelocalUnavailable } from './plan.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const bad = join(here, 'testdata', 'bad');
+
+for (const f of readdirSync(bad).filter((f) => f.endsWith('.yaml'))) {
+  test(`rejects ${f} with its message`, () => {
+    const path = join(bad, f);
+    const expect = /^# expect: (.*)$/m.exec(readFileSync(path, 'utf8'))?.[1];
+    assert.ok(expect, `${f} has no "# expect:" line`);
+    assert.throws(
+      () => loadScenario(path),
+      (err: unknown) => {
+        assert.ok(err instanceof ScenarioError, String(err));
+        assert.ok(err.message.includes(expect), `${f}:\n  wanted: ${expect}\n  got:    ${err.message}`);
+        assert.match(
+          err.message,
+          new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ `, 'm'),
+        );
+        return true;
+      },
+    );
+  });
+}
+
+test('every problem is reported at once, each at its line', () => {
+  const text =
+    'name: x\ncluster: { fakeNodes: -1 }\nvariants: { dns: [bind] }\nphases: [{ name: P }]\nmeasurements: []\n';
+  assert.throws(
+    () => loadScenario('s.yaml', text),
+    (err: ScenarioError) => {
+      const lines = err.message.split('\n');
+      assert.equal(lines.length, 4, err.message);
+      assert.match(err.message, /^s\.yaml:2:\d+ cluster\.fakeNodes: must be a whole number ≥ 0/m);
+      assert.match(
+        err.message,
+        /^s\.yaml:3:\d+ variants\.dns\[0\]: must be one of coredns, nodelocal, got "bind"/m,
+      );
+      assert.match(err.message, /^s\.yaml:4:\d+ phases\[0\]\.name: must be a short lowercase name, got "P"/m);
+      assert.match(err.message, /^s\.yaml:5:\d+ measurements: must have 1 or more entries, got 0/m);
+      return true;
+    },
+  );
+});
+
+for (const f of ['quick.yaml', 'service-churn.yaml']) {
+  test(`the shipped ${f} is valid`, () => {
+    const { scenario, hash } = loadScenario(join(here, f));
+    assert.equal(hash.length, 64);
+    assert.ok(scenario.phases.length > 0);
+  });
+}
+
+test('the plan expands the matrix and skips what this host cannot run, with the reason', () => {
+  const { scenario } = loadScenario(join(here, 'quick.yaml'));
+  const noIpvs = { kernel: 'k', ipvsMissing: 'this kernel has no IPVS: CONFIG_IP_VS is not set' };
+  const plan = expandPlan(
+    { ...scenario, variants: { ...scenario.variants, dns: ['coredns', 'nodelocal'] } },
+    noIpvs,
+    { nodelocal: nodelocalUnavailable },
+  );
+  assert.deepEqual(
+    plan.runs.map((r) => r.id),
+    [
+      'direct.iptables-nft.coredns',
+      'direct.nftables.coredns',
+      'vxlan.iptables-nft.coredns',
+      'vxlan.nftables.coredns',
+      'bgp.iptables-nft.coredns',
+      'bgp.nftables.coredns',
+    ],
+  );
+  assert.equal(plan.skipped.length, 12);
+  assert.ok(plan.skipped.some((s) => s.id === 'direct.ipvs.coredns' && /IPVS/.test(s.reason)));
+  assert.ok(plan.skipped.some((s) => s.id === 'bgp.nftables.nodelocal' && /k8s\.io\/dns/.test(s.reason)));
+  const withIpvs = expandPlan(scenario, { kernel: 'k' });
+  assert.equal(withIpvs.runs.length, 9);
+  assert.equal(withIpvs.skipped.length, 0);
+});
+
+test('the iptables backend multiplies only iptables runs', () => {
+  const { scenario } = loadScenario(join(here, 'service-churn.yaml'));
+  const plan = expandPlan(scenario, { kernel: 'k' });
+  assert.deepEqual(
+    plan.runs.map((r) => r.id),
+    ['direct.iptables-nft.coredns', 'direct.iptables-legacy.coredns', 'direct.nftables.coredns'],
+  );
+});
+
+test('scenarios/schema.json is the schema the code has (regenerate: npx scalelab schema --out scenarios/schema.json)', async () => {
+  const { scenarioSchema } = await import('./schema.ts');
+  const committed = JSON.parse(readFileSync(join(here, 'schema.json'), 'utf8'));
+  const { $schema: _s, title: _t, ...rest } = committed;
+  assert.deepEqual(rest, JSON.parse(JSON.stringify(scenarioSchema.jsonSchema())));
+});

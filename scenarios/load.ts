@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { scenarioSchema, type Scenario } from './schema.ts';
+import type { Issue, Path } from './schema-kit.ts';
+import { pin } from '../infra/versions.ts';
+
+/** One problem in a scenario file, located: `file:line:col path: message`. */
+export interface ScenarioProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A scenario file that failed validation; holds every problem, not just the first. Exit code 2. */
+export class ScenarioError extends Error {
+  readonly problems: readonly ScenarioProblem[];
+  constructor(problems: readonly ScenarioProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ScenarioError';
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(p: ScenarioProblem): string {
+  return `${p.file}:${p.line}:${p.col} ${p.path || '(file)'}: ${p.message}`;
+}
+
+/** `churn[0].pace.qps` */
+export function formatPath(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+export interface LoadedScenario {
+  readonly scenario: Scenario;
+  readonly file: string;
+  /** sha256 of the file's bytes: the run manifest quotes it. */
+  readonly hash: string;
+  readonly text: string;
+}
+
+/** Reads, parses and validates a scenario file; throws ScenarioError listing every problem with its position. */
+export function loadScenario(file: string, text = readFileSync(file, 'utf8')): LoadedScenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const problems: ScenarioProblem[] = doc.errors.map((e) => {
+    const pos = lines.linePos(e.pos[0]);
+    return {
+      file,
+      line: pos.line,
+      col: pos.col,
+      path: '',
+      message: `not valid YAML: ${e.message.split('\n')[0]}`,
+    };
+  });
+  if (problems.length) throw new ScenarioError(problems);
+  const issues: Issue[] = [];
+  const scenario = scenarioSchema.parse(doc.toJS(), [], issues);
+  if (scenario) issues.push(...semanticIssues(scenario));
+  if (issues.length || !scenario) {
+    throw new ScenarioError(
+      issues.map((i) => {
+        const pos = positionOf(doc, lines, i.path);
+        return { file, line: pos.line, col: pos.col, path: formatPath(i.path), message: i.message };
+      }),
+    );
+  }
+  return { scenario, file, hash: createHash('sha256').update(text).digest('hex'), text };
+}
+
+/** Rules that span fields, checked once the shapes are right. */
+function semanticIssues(s: Scenario): Issue[] {
+  const issues: Issue[] = [];
+  const kube = pin('kubernetes').version;
+  if (s.cluster.kubernetesVersion && s.cluster.kubernetesVersion !== kube) {
+    issues.push({
+      path: ['cluster', 'kubernetesVersion'],
+      message: `must be the pinned ${kube} (infra/versions.json), got "${s.cluster.kubernetesVersion}"`,
+    });
+  }
+  const seen = new Set<string>();
+  s.phases.forEach((p, i) => {
+    if (seen.has(p.name))
+      issues.push({
+        path: ['phases', i, 'name'],
+        message: `"${p.name}" is used by an earlier phase; names must be unique`,
+      });
+    seen.add(p.name);
+    p.churn.forEach((c, j) => {
+      if ((c.kind === 'endpoints' || c.kind === 'rollout') && s.background.services === 0) {
+        issues.push({
+          path: ['phases', i, 'churn', j, 'kind'],
+          message: `${c.kind} churn changes background Services' endpoints: set background.services above 0`,
+        });
+      }
+    });
+  });
+  const names = s.measurements.map((m) => m.name);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i)
+      issues.push({ path: ['measurements', i, 'name'], message: `"${n}" is listed twice` });
+  });
+  if (s.background.services > 0 && s.cluster.fakeNodes === 0) {
+    issues.push({
+      path: ['background', 'services'],
+      message: 'background Services are backed by kwok pods: set cluster.fakeNodes above 0',
+    });
+  }
+  return issues;
+}
+
+/** The line and column of the deepest node on the path that exists (a missing key points at its parent). */
+function positionOf(
+  doc: ReturnType<typeof parseDocument>,
+  lines: LineCounter,
+  path: Path,
+): { line: number; col: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) return lines.linePos(node.range[0]);
+  }
+  return { line: 1, col: 1 };
+}

@@ -1,0 +1,111 @@
+/**
+ * THE scenario schema: the type every part of the run engine reads, the validation `scalelab validate` runs,
+ * and (through `npx scalelab schema`) the JSON Schema editors use. docs/scenarios.md describes each field.
+ */
+import { array, number, object, oneOf, optional, string, tagged, type Infer } from './schema-kit.ts';
+import { maxFakeNodes } from '../infra/lab/addresses.ts';
+import { maxRealNodes } from '../infra/lab/spec.ts';
+
+const pace = tagged(
+  'type',
+  {
+    qps: object({ qps: number({ min: 0.01, max: 1000, unit: 'changes per second' }) }, 'a steady rate'),
+    poisson: object(
+      { qps: number({ min: 0.01, max: 1000, unit: 'changes per second, on average' }) },
+      'random arrivals at a mean rate',
+    ),
+    steps: object(
+      {
+        steps: array(
+          object({
+            qps: number({ min: 0.01, max: 1000, unit: 'changes per second' }),
+            seconds: number({ min: 1, max: 3600, unit: 'seconds' }),
+          }),
+          { min: 1 },
+        ),
+      },
+      'a stepped ramp',
+    ),
+    burst: object(
+      {
+        size: number({ min: 1, max: 10_000, integer: true }),
+        intervalSeconds: number({ min: 0.1, max: 3600, unit: 'seconds' }),
+      },
+      'bursts of changes at once',
+    ),
+  },
+  'how fast changes are made (clusterloader2 tuning sets)',
+);
+
+const churn = object({
+  kind: oneOf(['services', 'endpoints', 'pods', 'rollout'], 'what changes'),
+  /** services: create this many new Services; endpoints: flip this many endpoints in and out; pods: create and delete this many pods; rollout: roll the background Deployments this many times. */
+  count: number({ min: 1, max: 100_000, integer: true }),
+  pace,
+});
+
+const phase = object({
+  name: string({ pattern: /^[a-z][a-z0-9-]{0,40}$/, hint: 'a short lowercase name' }),
+  churn: optional(array(churn), []),
+  holdSeconds: optional(number({ min: 0, max: 3600, unit: 'seconds' }), 0),
+});
+
+const measurement = tagged(
+  'name',
+  {
+    networkProgrammingLatency: object({
+      /** How often the black-box probe hits the VIP. */
+      probeIntervalMs: optional(number({ min: 1, max: 1000, unit: 'ms' }), 5),
+      /** Endpoint additions and removals the probe times, each. */
+      samples: optional(number({ min: 1, max: 200, integer: true }), 5),
+    }),
+    ruleSync: object({}),
+    controlPlane: object({}),
+  },
+  'what to measure',
+);
+
+export const scenarioSchema = object(
+  {
+    name: string({ pattern: /^[a-z][a-z0-9-]{0,40}$/, hint: 'a short lowercase name' }),
+    description: optional(string(), ''),
+    seed: optional(number({ min: 0, integer: true }), 1),
+    repetitions: optional(number({ min: 1, max: 10, integer: true }), 1),
+    cluster: object({
+      fakeNodes: number({ min: 0, max: maxFakeNodes, integer: true }),
+      realNodes: optional(number({ min: 2, max: maxRealNodes, integer: true }), 2),
+      kubernetesVersion: optional(string({ pattern: /^v1\.\d+\.\d+$/, hint: 'a version such as v1.36.3' })),
+    }),
+    variants: object({
+      podNetwork: optional(array(oneOf(['direct', 'vxlan', 'bgp']), { min: 1 }), ['direct']),
+      proxyMode: optional(array(oneOf(['iptables', 'nftables', 'ipvs']), { min: 1 }), ['iptables']),
+      iptablesBackend: optional(array(oneOf(['nft', 'legacy']), { min: 1 }), ['nft']),
+      dns: optional(array(oneOf(['coredns', 'nodelocal']), { min: 1 }), ['coredns']),
+    }),
+    background: optional(
+      object({
+        /** Services whose endpoints are kwok pods: the rule set every kube-proxy carries. */
+        services: optional(number({ min: 0, max: 100_000, integer: true }), 0),
+        endpointsPerService: optional(number({ min: 1, max: 1000, integer: true }), 5),
+      }),
+      { services: 0, endpointsPerService: 5 },
+    ),
+    phases: array(phase, { min: 1 }),
+    measurements: array(measurement, { min: 1 }),
+    slos: optional(
+      object({
+        networkProgrammingP99Ms: optional(number({ min: 1, unit: 'ms' })),
+        ruleSyncP99Ms: optional(number({ min: 1, unit: 'ms' })),
+        apiMutatingP99Ms: optional(number({ min: 1, unit: 'ms' })),
+      }),
+      {},
+    ),
+  },
+  'a scalelab scenario',
+);
+
+export type Scenario = Infer<typeof scenarioSchema>;
+export type Phase = Infer<typeof phase>;
+export type ChurnSpec = Infer<typeof churn>;
+export type Pace = Infer<typeof pace>;
+export type MeasurementSpec = Infer<typeof measurement>;
