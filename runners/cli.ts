@@ -4,6 +4,7 @@ import { buildCommand } from './commands/build.ts';
 import { labCommand } from './commands/lab.ts';
 import { planCommand, schemaCommand, validateCommand } from './commands/scenario.ts';
 import { ScenarioError } from '../scenarios/load.ts';
+import { runCommand } from './commands/run.ts';
 
 /** Exit codes (docs/cli.md): 0 ok, 1 failure (named), 2 bad input (nothing started), 130 interrupted. */
 const program = new Command('scalelab')
@@ -14,7 +15,8 @@ const program = new Command('scalelab')
   .addCommand(labCommand())
   .addCommand(validateCommand())
   .addCommand(planCommand())
-  .addCommand(schemaCommand());
+  .addCommand(schemaCommand())
+  .addCommand(runCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { binPath } from '../build/build.ts';
 
 /**
@@ -12,6 +13,8 @@ interface ImageEntry {
 }
 
 const images: readonly ImageEntry[] = [
+  // scalelab's own agent (runners/traffic/agent.ts): probes and traffic, run with this checkout's Node and tsx.
+  { repository: /^scalelab\.local\/agent:[\w.-]+$/, entrypoint: '/agent', program: 'scalelab-agent' },
   {
     repository: /^registry\.k8s\.io\/e2e-test-images\/agnhost:2\.\d+$/,
     entrypoint: '/agnhost',
@@ -41,5 +44,17 @@ export function resolveContainer(c: { image?: string; command?: string[]; args?:
       refused: `command "${command[0]}" is not in image "${image}" (its entrypoint is ${entry.entrypoint})`,
     };
   }
-  return { argv: [binPath(entry.program), ...command.slice(1), ...(c.args ?? [])] };
+  return { argv: [...programArgv(entry.program), ...command.slice(1), ...(c.args ?? [])] };
+}
+
+function programArgv(program: string): string[] {
+  if (program === 'scalelab-agent') {
+    return [
+      process.execPath,
+      '--import',
+      import.meta.resolve('tsx'),
+      fileURLToPath(new URL('../../runners/traffic/agent.ts', import.meta.url)),
+    ];
+  }
+  return [binPath(program)];
 }

@@ -1,0 +1,158 @@
+/**
+ * Control plane and resources, per run: apiserver request latency (apiserver_request_duration_seconds,
+ * mutating vs read-only, between start and stop), pod startup latency (from the harness seeing a pod created by
+ * this run to seeing it Ready, through a watch), and CPU seconds and peak RSS of every lab process and of the
+ * harness itself. Units: ms, CPU seconds, MiB.
+ */
+import { Watch, type V1Pod } from '@kubernetes/client-node';
+import { apiserverGet } from '../../infra/lab/apiserver-get.ts';
+import { processUsage } from '../../infra/lab/processes.ts';
+import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import {
+  histogram,
+  histogramDelta,
+  histogramQuantile,
+  parsePrometheusText,
+  type Histogram,
+} from './prometheus.ts';
+import { runLabel } from '../churn/workload.ts';
+
+const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const reading = new Set(['GET', 'LIST']);
+
+export function createControlPlane(ctx: MeasurementContext): Measurement {
+  const errors: string[] = [];
+  let api0: Histogram[] | undefined;
+  let api1: Histogram[] | undefined;
+  const usage0 = new Map<string, { cpuSeconds: number }>();
+  const usage1 = new Map<string, { cpuSeconds: number; peakRssBytes: number }>();
+  let harness0 = 0;
+  let harness1 = 0;
+  let wall0 = 0;
+  let wall1 = 0;
+  const created = new Map<string, number>();
+  const startup: number[] = [];
+  let watchReq: { abort(): void } | undefined;
+  let stopped = false;
+
+  const scrapeApi = async () => {
+    try {
+      const s = parsePrometheusText(await apiserverGet(ctx.state, '/metrics', 30_000));
+      const name = 'apiserver_request_duration_seconds';
+      return [
+        histogram(s, name, (l) => mutating.has(l.verb ?? '')),
+        histogram(s, name, (l) => reading.has(l.verb ?? '')),
+      ];
+    } catch (err) {
+      errors.push(`apiserver /metrics: ${err instanceof Error ? err.message : err}`);
+      return undefined;
+    }
+  };
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+
+  return {
+    async start() {
+      api0 = await scrapeApi();
+      for (const p of ctx.state.processes) {
+        const u = processUsage(p.pid);
+        if (u) usage0.set(p.name, u);
+      }
+      harness0 = cpu();
+      wall0 = performance.now();
+      watchReq = await new Watch(ctx.kc)
+        .watch(
+          '/api/v1/pods',
+          { labelSelector: runLabel },
+          (type: string, pod: V1Pod) => {
+            const uid = pod.metadata?.uid ?? '';
+            const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+            // Pods already Ready when first seen started before the watch: not timed.
+            if (type === 'ADDED' && !created.has(uid)) created.set(uid, ready ? -1 : Date.now());
+            const t = created.get(uid);
+            if (ready && t !== undefined && t > 0) {
+              startup.push(Date.now() - t);
+              created.set(uid, -1);
+            }
+          },
+          (err) => err && !stopped && errors.push(`pod watch ended: ${err}`),
+        )
+        .catch((err: unknown) => {
+          errors.push(`pod watch: ${err}`);
+          return undefined;
+        });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      watchReq?.abort();
+      api1 = await scrapeApi();
+      for (const p of ctx.state.processes) {
+        const u = processUsage(p.pid);
+        if (u) usage1.set(p.name, u);
+        else errors.push(`${p.name} (pid ${p.pid}) is no longer running`);
+      }
+      harness1 = cpu();
+      wall1 = performance.now();
+    },
+    collect(): MeasurementResult {
+      const wall = (wall1 - wall0) / 1000;
+      const lat = (i: number) => {
+        if (!api0 || !api1) return { requests: null, p50Ms: null, p99Ms: null };
+        const h = histogramDelta(api1[i]!, api0[i]!);
+        const q = (p: number) => {
+          const v = histogramQuantile(p, h);
+          return Number.isNaN(v) ? null : Math.round(v * 1e4) / 10;
+        };
+        return { requests: h.count, p50Ms: q(0.5), p99Ms: q(0.99) };
+      };
+      const m = lat(0);
+      const r = lat(1);
+      const sorted = [...startup].sort((a, b) => a - b);
+      const pq = (p: number) =>
+        sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null;
+      const components: Record<string, { cpuSeconds: number; cpuCores: number; peakRssMiB: number }> = {};
+      for (const [name, u] of usage1) {
+        const c = u.cpuSeconds - (usage0.get(name)?.cpuSeconds ?? 0);
+        components[name] = {
+          cpuSeconds: round(c),
+          cpuCores: round(c / wall),
+          peakRssMiB: Math.round(u.peakRssBytes / 2 ** 20),
+        };
+      }
+      const harnessCores = round((harness1 - harness0) / wall);
+      components.harness = {
+        cpuSeconds: round(harness1 - harness0),
+        cpuCores: harnessCores,
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      };
+      return {
+        name: 'controlPlane',
+        definition:
+          'apiserver request latency (mutating, read-only), pod startup latency (created → Ready, as the harness sees them), CPU and peak RSS per process',
+        source: 'apiserver /metrics, a pod watch, /proc',
+        units: 'ms, CPU seconds, MiB',
+        summary: {
+          apiMutatingRequests: m.requests,
+          apiMutatingP50Ms: m.p50Ms,
+          apiMutatingP99Ms: m.p99Ms,
+          apiReadOnlyRequests: r.requests,
+          apiReadOnlyP50Ms: r.p50Ms,
+          apiReadOnlyP99Ms: r.p99Ms,
+          podStartups: startup.length,
+          podStartupP50Ms: pq(0.5),
+          podStartupP99Ms: pq(0.99),
+          harnessCpuCores: harnessCores,
+        },
+        details: { components, wallSeconds: round(wall) },
+        errors,
+      };
+    },
+  };
+}
+
+function round(x: number) {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,34 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { LabState } from '../../infra/lab/state.ts';
+import type { Log } from '../events.ts';
+
+/** What a measurement may use: the running lab, an API client, the log, the run's abort signal. */
+export interface MeasurementContext {
+  readonly state: LabState;
+  readonly kc: KubeConfig;
+  readonly log: Log;
+  readonly signal: AbortSignal;
+  /** The value of the scalelab.io/run label on every object this run creates. */
+  readonly runId: string;
+}
+
+/** A measurement's findings: the header (definition, source, units) travels with the figures into reports. */
+export interface MeasurementResult {
+  readonly name: string;
+  readonly definition: string;
+  readonly source: string;
+  readonly units: string;
+  /** Headline figures, e.g. { p50Ms, p99Ms, samples }; null where there was nothing to compute from. */
+  readonly summary: Record<string, number | null>;
+  /** Per-node or per-phase breakdowns, raw samples where small. */
+  readonly details?: unknown;
+  /** What went wrong while measuring (a scrape that failed): the run's validity audit reads these. */
+  readonly errors: readonly string[];
+}
+
+/** kube-burner's Start/Stop/Collect: start observing, stop (idempotent, safe after a failed start), summarise. */
+export interface Measurement {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  collect(): MeasurementResult;
+}

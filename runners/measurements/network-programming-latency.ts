@@ -1,0 +1,244 @@
+/**
+ * Network programming latency: from an endpoint change to the dataplane rule that serves it, per real node.
+ * Definition: https://github.com/kubernetes/community/blob/master/sig-scalability/slos/network_programming_latency.md
+ * Two independent sources, reported side by side:
+ *  - kube-proxy's `kubeproxy_network_programming_duration_seconds` on every real node, over the whole run (buckets
+ *    of 0.25 s below 1 s, then 1 s): from the EndpointSlice's last-change-trigger-time, which is the pod's Ready
+ *    transition stamped to the second, to the end of the sync that programmed it;
+ *  - a black-box probe: a client pod on real node 1 opens a new connection to a Service VIP every probeIntervalMs
+ *    and logs which pod answered. Addition: from the moment the harness sees a new backend pod Ready in the API
+ *    until its first reply through the VIP. Removal: from the API's acknowledgement of the label change that takes
+ *    a live pod out of the Service until its last reply through the VIP. The probe runs its samples after the
+ *    phases, so churn does not blur it; kube-proxy's histogram is also taken over just that window.
+ * Units: ms.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import { sleep } from '../../infra/lab/processes.ts';
+import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
+import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
+import { runLabel } from '../churn/workload.ts';
+
+export interface NetworkProgrammingParams {
+  readonly probeIntervalMs: number;
+  readonly samples: number;
+}
+
+const metric = 'kubeproxy_network_programming_duration_seconds';
+const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+export function createNetworkProgrammingLatency(
+  ctx: MeasurementContext,
+  params: NetworkProgrammingParams,
+): Measurement {
+  const core = ctx.kc.makeApiClient(CoreV1Api);
+  const nodes = ctx.state.realNodes ?? [];
+  const errors: string[] = [];
+  const before = new Map<string, Histogram>();
+  const wholeRun = new Map<string, Histogram>();
+  const probeWindow = new Map<string, Histogram>();
+  const additions: number[] = [];
+  const removals: number[] = [];
+  let stopped = false;
+
+  const scrapeAll = async (into: Map<string, Histogram>) => {
+    for (const n of nodes) {
+      try {
+        into.set(n.name, histogram(await scrapeKubeProxy(ctx.state, n), metric));
+      } catch (err) {
+        errors.push(`scrape of kube-proxy on ${n.name}: ${err instanceof Error ? err.message : err}`);
+      }
+    }
+  };
+  const pod = (name: string, node: string, labels: Record<string, string>, container: object): V1Pod => ({
+    metadata: { name, labels: { [runLabel]: ctx.runId, ...labels } },
+    spec: {
+      nodeName: node,
+      terminationGracePeriodSeconds: 0,
+      automountServiceAccountToken: false,
+      containers: [container as never],
+    },
+  });
+  const netexec = {
+    name: 'netexec',
+    image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
+    args: ['netexec', '--http-port=8080'],
+    ports: [{ containerPort: 8080 }],
+  };
+  const readPod = (name: string) => core.readNamespacedPod({ name, namespace: 'default' });
+  const isReady = (p: V1Pod) =>
+    p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  const waitFor = async (
+    what: string,
+    check: () => Promise<boolean>,
+    intervalMs = 10,
+    timeoutMs = 60_000,
+  ) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check().catch(() => false))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      ctx.signal.throwIfAborted();
+      await sleep(intervalMs);
+    }
+  };
+
+  /** The probe's log lines since `since` (epoch ms) as [time, hostname]. */
+  const probeLines = (logPath: string, since: number): [number, string][] =>
+    readFileSync(logPath, 'utf8')
+      .split('\n')
+      .map((l) => l.split(' '))
+      .filter((f) => f.length >= 2 && Number(f[0]) >= since)
+      .map((f) => [Number(f[0]), f[1]!]);
+
+  async function runProbe(): Promise<void> {
+    if (nodes.length < 2) throw new Error('the probe needs two real nodes');
+    const [client, server] = [nodes[0]!, nodes[1]!];
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: pod('probe-a', server.name, { app: 'probe-target' }, netexec),
+    });
+    const svc = await core.createNamespacedService({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'probe-target', labels: { [runLabel]: ctx.runId } },
+        spec: { selector: { app: 'probe-target' }, ports: [{ port: 80, targetPort: 8080 }] },
+      },
+    });
+    const vip = svc.spec!.clusterIP!;
+    const probe = await core.createNamespacedPod({
+      namespace: 'default',
+      body: pod(
+        'probe-client',
+        client.name,
+        {},
+        {
+          name: 'probe',
+          image: 'scalelab.local/agent:dev',
+          args: [
+            'vip-probe',
+            '--url',
+            `http://${vip}/hostname`,
+            '--interval-ms',
+            String(params.probeIntervalMs),
+          ],
+        },
+      ),
+    });
+    const logPath = join(ctx.state.stateDir, 'nodes', client.name, 'pods', probe.metadata!.uid!, 'probe.log');
+    await waitFor(
+      'the probe answered by probe-a',
+      async () => probeLines(logPath, 0).some(([, h]) => h === 'probe-a'),
+      50,
+    );
+    await scrapeAll(before);
+    for (let k = 0; k < params.samples; k++) {
+      const name = `probe-b-${k}`;
+      await core.createNamespacedPod({
+        namespace: 'default',
+        body: pod(name, server.name, { app: 'probe-target' }, netexec),
+      });
+      let readyAt = 0;
+      await waitFor(`${name} Ready`, async () => isReady(await readPod(name)) && (readyAt = Date.now()) > 0);
+      await waitFor(
+        `${name} answering through ${vip}`,
+        async () => probeLines(logPath, readyAt).some(([, h]) => h === name),
+        10,
+        30_000,
+      );
+      const first = probeLines(logPath, readyAt).find(([, h]) => h === name)![0];
+      additions.push(first - readyAt);
+      await sleep(1000);
+      await core.patchNamespacedPod(
+        { name, namespace: 'default', body: { metadata: { labels: { app: 'probe-parked' } } } },
+        merge,
+      );
+      const removedAt = Date.now();
+      await sleep(3000);
+      const last = probeLines(logPath, removedAt - 2000)
+        .filter(([, h]) => h === name)
+        .at(-1)?.[0];
+      removals.push(last === undefined ? 0 : Math.max(0, last - removedAt));
+      await core.deleteNamespacedPod({ name, namespace: 'default', gracePeriodSeconds: 0 });
+    }
+    await scrapeAll(probeWindow);
+    for (const name of ['probe-client', 'probe-a'])
+      await core.deleteNamespacedPod({ name, namespace: 'default', gracePeriodSeconds: 0 }).catch(() => {});
+    await core.deleteNamespacedService({ name: 'probe-target', namespace: 'default' }).catch(() => {});
+  }
+
+  return {
+    async start() {
+      await scrapeAll(wholeRun);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const atEnd = new Map<string, Histogram>();
+      await scrapeAll(atEnd);
+      for (const [node, h] of atEnd) {
+        const b = wholeRun.get(node);
+        wholeRun.set(node, b ? histogramDelta(h, b) : h);
+      }
+      try {
+        await runProbe();
+      } catch (err) {
+        errors.push(`black-box probe: ${err instanceof Error ? err.message : err}`);
+      }
+      for (const [node, h] of probeWindow) {
+        const b = before.get(node);
+        if (b) probeWindow.set(node, histogramDelta(h, b));
+      }
+    },
+    collect(): MeasurementResult {
+      const q = (xs: number[], p: number) =>
+        xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : null;
+      const hq = (hs: Map<string, Histogram>, p: number) => {
+        const merged = mergeHistograms([...hs.values()]);
+        const v = histogramQuantile(p, merged);
+        return Number.isNaN(v) ? null : Math.round(v * 1000);
+      };
+      const count = (hs: Map<string, Histogram>) => mergeHistograms([...hs.values()]).count;
+      const kubeProxyWindowP50 = hq(probeWindow, 0.5);
+      const probeAddP50 = q(additions, 0.5);
+      return {
+        name: 'networkProgrammingLatency',
+        definition:
+          'time from an endpoint change to the rule that serves it: kube-proxy histogram (trigger time to synced) and a black-box probe through a Service VIP (additions and removals)',
+        source: `kube-proxy ${metric} on every real node; a client pod polling a VIP every ${params.probeIntervalMs} ms`,
+        units: 'ms',
+        summary: {
+          kubeProxySamples: count(wholeRun),
+          kubeProxyP50Ms: hq(wholeRun, 0.5),
+          kubeProxyP90Ms: hq(wholeRun, 0.9),
+          kubeProxyP99Ms: hq(wholeRun, 0.99),
+          probeWindowKubeProxySamples: count(probeWindow),
+          probeWindowKubeProxyP50Ms: kubeProxyWindowP50,
+          probeAdditions: additions.length,
+          probeAddP50Ms: probeAddP50,
+          probeAddMaxMs: additions.length ? Math.max(...additions) : null,
+          probeRemovals: removals.length,
+          probeRemoveP50Ms: q(removals, 0.5),
+          probeRemoveMaxMs: removals.length ? Math.max(...removals) : null,
+          kubeProxyMinusProbeP50Ms:
+            kubeProxyWindowP50 !== null && probeAddP50 !== null ? kubeProxyWindowP50 - probeAddP50 : null,
+        },
+        details: { additionsMs: additions, removalsMs: removals },
+        errors,
+      };
+    },
+  };
+}
+
+function mergeHistograms(hs: readonly Histogram[]): Histogram {
+  const byLe = new Map<number, number>();
+  let count = 0;
+  let sum = 0;
+  for (const h of hs) {
+    for (const b of h.buckets) byLe.set(b.le, (byLe.get(b.le) ?? 0) + b.count);
+    count += h.count;
+    sum += h.sum;
+  }
+  return { buckets: [...byLe].sort((a, b) => a[0] - b[0]).map(([le, c]) => ({ le, count: c })), count, sum };
+}

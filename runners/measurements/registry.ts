@@ -1,0 +1,17 @@
+import type { MeasurementSpec } from '../../scenarios/schema.ts';
+import type { Measurement, MeasurementContext } from './measurement.ts';
+import { createNetworkProgrammingLatency } from './network-programming-latency.ts';
+import { createRuleSync } from './rule-sync.ts';
+import { createControlPlane } from './control-plane.ts';
+
+/** Every measurement a scenario can name; its parameters are validated with the scenario (scenarios/schema.ts). */
+export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext): Measurement {
+  switch (spec.name) {
+    case 'networkProgrammingLatency':
+      return createNetworkProgrammingLatency(ctx, spec);
+    case 'ruleSync':
+      return createRuleSync(ctx);
+    case 'controlPlane':
+      return createControlPlane(ctx);
+  }
+}

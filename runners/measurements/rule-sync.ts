@@ -1,0 +1,311 @@
+/**
+ * Rule sync.
+ *
+ * Definition: the duration of each kube-proxy rule sync between start() and stop() (full and partial where the
+ * mode has them), the rule/element count the node carries at stop(), and the raw cost of loading a rule set of
+ * the same size (node 1's own dump) with iptables-restore / `nft -f` in a scratch namespace, as a ratio: how
+ * close kube-proxy runs to the kernel's limit. IPv4 syncs only: the lab is single-stack, and kube-proxy's idle
+ * IPv6 proxier would otherwise dilute the quantiles.
+ * Source: kube-proxy /metrics on every real node (the sync histograms, differenced between the two scrapes) and
+ * the node's rule tables (`iptables-save`, `nft -j list table ip kube-proxy`).
+ * Units: ms and counts. Sync quantiles come from kube-proxy's buckets (1 ms × 2^k) by interpolation inside the
+ * bucket; the raw load is the median wall time of 3 loads, each including the spawn of the loader, as kube-proxy's
+ * own syncs do.
+ */
+import { performance } from 'node:perf_hooks';
+import { exec } from '../../infra/exec.ts';
+import { createNetns, deleteNetns, labNetns } from '../../infra/lab/netns.ts';
+import type { RealNodeInfo } from '../../infra/lab/real-nodes.ts';
+import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
+import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
+
+const metric = {
+  sync: 'kubeproxy_sync_proxy_rules_duration_seconds',
+  full: 'kubeproxy_sync_full_proxy_rules_duration_seconds',
+  partial: 'kubeproxy_sync_partial_proxy_rules_duration_seconds',
+} as const;
+type Kind = keyof typeof metric;
+/** The histograms a scrape served; a kind is absent where the mode (or version) has no such metric. */
+type Hists = Partial<Record<Kind, Histogram>>;
+
+/** What a node's tables hold. */
+export interface RuleCounts {
+  readonly rules: number;
+  /** nftables: elements of named sets and maps plus anonymous ones inside rules; iptables: null. */
+  readonly elements: number | null;
+  readonly chains: number;
+  /** KUBE-SVC-* (iptables) or service-* (nftables): one per service port with endpoints. */
+  readonly serviceChains: number;
+  /** KUBE-SEP-* (iptables) or endpoint-* (nftables; only where an endpoint needs its own chain). */
+  readonly endpointChains: number;
+}
+
+/** Counts `iptables-save` output: `-A` lines in every table, `:` chain declarations. */
+export function countIptablesRules(save: string): RuleCounts & { byTable: Record<string, number> } {
+  const c = { rules: 0, elements: null, chains: 0, serviceChains: 0, endpointChains: 0 };
+  const byTable: Record<string, number> = {};
+  let table = '';
+  for (const line of save.split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1).trim();
+    else if (line.startsWith('-A ')) {
+      c.rules++;
+      byTable[table] = (byTable[table] ?? 0) + 1;
+    } else if (line.startsWith(':')) {
+      c.chains++;
+      if (line.startsWith(':KUBE-SVC-')) c.serviceChains++;
+      else if (line.startsWith(':KUBE-SEP-')) c.endpointChains++;
+    }
+  }
+  return { ...c, byTable };
+}
+
+/**
+ * An iptables-save dump a fresh namespace can restore: kube-proxy's `-m nfacct` match names an accounting object
+ * that lives in the node's namespace only (created over netlink, no tool here makes one), so it goes; the rule
+ * stays.
+ */
+export function loadableIptables(save: string): string {
+  return save.replace(/ -m nfacct --nfacct-name +\S+/g, '');
+}
+
+/** Elements of anonymous sets and maps (`"set": [...]`) anywhere inside a JSON value. */
+function anonymousElements(x: unknown): number {
+  if (Array.isArray(x)) return x.reduce((n: number, v) => n + anonymousElements(v), 0);
+  if (x === null || typeof x !== 'object') return 0;
+  let n = 0;
+  for (const [k, v] of Object.entries(x))
+    n += (k === 'set' && Array.isArray(v) ? v.length : 0) + anonymousElements(v);
+  return n;
+}
+
+/**
+ * Counts `nft -j list table …` output: rules, chains, the elements of every named set and map, and those of the
+ * anonymous ones inside rules (kube-proxy's `numgen random mod N map { 0 : ip . port, … }` endpoint choice).
+ */
+export function countNftObjects(json: string): RuleCounts & { sets: number; anonymousElements: number } {
+  const doc = JSON.parse(json) as { nftables?: Record<string, { name?: string; elem?: unknown[] }>[] };
+  const c = {
+    rules: 0,
+    elements: 0,
+    sets: 0,
+    chains: 0,
+    serviceChains: 0,
+    endpointChains: 0,
+    anonymousElements: 0,
+  };
+  for (const o of doc.nftables ?? []) {
+    const set = o.set ?? o.map;
+    if (o.rule) {
+      c.rules++;
+      c.anonymousElements += anonymousElements(o.rule);
+    } else if (o.chain) {
+      c.chains++;
+      // service-<hash>-<ns>/<name>/<proto>/<port>, endpoint-<hash>-…; shared chains (services, …) don't match.
+      if (/^service-[A-Z0-9]{8}-/.test(o.chain.name ?? '')) c.serviceChains++;
+      else if (/^endpoint-[A-Z0-9]{8}-/.test(o.chain.name ?? '')) c.endpointChains++;
+    } else if (set) {
+      c.sets++;
+      c.elements += set.elem?.length ?? 0;
+    }
+  }
+  return { ...c, elements: c.elements + c.anonymousElements };
+}
+
+/** The median; null for no values. */
+export function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The q-quantile in ms of a histogram in seconds; null without observations. */
+export function quantileMs(q: number, h: Histogram | undefined): number | null {
+  if (!h || h.count <= 0) return null;
+  const v = histogramQuantile(q, h) * 1000;
+  return Number.isFinite(v) ? round(v) : null;
+}
+
+/** Bucket-by-bucket sum (the nodes' histograms share kube-proxy's buckets); undefined for none. */
+export function sumHistograms(hs: readonly Histogram[]): Histogram | undefined {
+  if (hs.length === 0) return undefined;
+  const byLe = new Map<number, number>();
+  for (const h of hs) for (const b of h.buckets) byLe.set(b.le, (byLe.get(b.le) ?? 0) + b.count);
+  const buckets = [...byLe].sort((a, b) => a[0] - b[0]).map(([le, count]) => ({ le, count }));
+  return { buckets, count: hs.reduce((s, h) => s + h.count, 0), sum: hs.reduce((s, h) => s + h.sum, 0) };
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+const message = (e: unknown) =>
+  (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ');
+const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b) : null);
+const ipv4 = (l: Readonly<Record<string, string>>) => l.ip_family === undefined || l.ip_family === 'IPv4';
+
+interface NodeResult {
+  readonly node: string;
+  readonly delta: Hists;
+  counts?: RuleCounts;
+}
+
+export function createRuleSync(ctx: MeasurementContext): Measurement {
+  const { state, signal } = ctx;
+  const mode = state.spec.proxyMode;
+  const legacy = state.spec.iptablesBackend === 'legacy';
+  const nodes = [...(state.realNodes ?? [])].sort((a, b) => a.index - b.index);
+  const errors: string[] = [];
+  const before = new Map<string, Hists>();
+  const loadsMs: number[] = [];
+  let results: NodeResult[] = [];
+  let stopping: Promise<void> | undefined;
+
+  async function scrape(n: RealNodeInfo): Promise<Hists> {
+    const samples = await scrapeKubeProxy(state, n);
+    const out: Hists = {};
+    for (const k of Object.keys(metric) as Kind[]) {
+      const h = histogram(samples, metric[k], ipv4);
+      if (h.buckets.length > 0) out[k] = h;
+    }
+    return out;
+  }
+
+  const inNs = async (ns: string, argv: string[], input?: string) =>
+    (await exec(['ip', 'netns', 'exec', ns, ...argv], { signal, input })).stdout;
+
+  /** The node's rules, counted, and the dump a scratch namespace can load. */
+  async function dumpAndCount(n: RealNodeInfo): Promise<{ counts: RuleCounts; dump: string }> {
+    if (mode === 'iptables') {
+      const dump = await inNs(n.netns, [legacy ? 'iptables-legacy-save' : 'iptables-nft-save']);
+      const { byTable: _, ...counts } = countIptablesRules(dump);
+      return { counts, dump };
+    }
+    const {
+      sets: _,
+      anonymousElements: __,
+      ...counts
+    } = countNftObjects(await inNs(n.netns, ['nft', '-j', 'list', 'table', 'ip', 'kube-proxy']));
+    return { counts, dump: await inNs(n.netns, ['nft', 'list', 'table', 'ip', 'kube-proxy']) };
+  }
+
+  /** Loads the dump 3 times into a fresh scratch namespace, each load replacing the last; ms per load. */
+  async function rawLoads(dump: string): Promise<number[]> {
+    const scratch = labNetns(state.spec.name, 'scratch');
+    const [argv, input] =
+      mode === 'iptables'
+        ? [[legacy ? 'iptables-legacy-restore' : 'iptables-nft-restore'], loadableIptables(dump)]
+        : // One transaction that replaces the table; the first line makes the delete valid on the first load.
+          [['nft', '-f', '-'], `table ip kube-proxy\ndelete table ip kube-proxy\n${dump}\n`];
+    await deleteNetns(scratch); // one left by a crashed run
+    try {
+      await createNetns(scratch);
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        await inNs(scratch, argv, input);
+        times.push(round(performance.now() - t0));
+      }
+      return times;
+    } finally {
+      await deleteNetns(scratch);
+    }
+  }
+
+  async function stopNode(n: RealNodeInfo, first: boolean): Promise<NodeResult> {
+    const r: NodeResult = { node: n.name, delta: {} };
+    try {
+      const later = await scrape(n);
+      const earlier = before.get(n.name);
+      if (!earlier) errors.push(`${n.name}: no scrape at start, so no sync durations`);
+      else
+        for (const k of Object.keys(later) as Kind[]) {
+          const d = histogramDelta(later[k]!, earlier[k] ?? { buckets: [], count: 0, sum: 0 });
+          if (d.count < 0) errors.push(`${n.name}: ${metric[k]} went down (kube-proxy restarted?)`);
+          else r.delta[k] = d;
+        }
+    } catch (e) {
+      errors.push(`${n.name}: scrape at stop failed: ${message(e)}`);
+    }
+    if (mode === 'ipvs') return r;
+    try {
+      const { counts, dump } = await dumpAndCount(n);
+      r.counts = counts;
+      if (first) loadsMs.push(...(await rawLoads(dump)));
+    } catch (e) {
+      errors.push(`${n.name}: ${first ? 'rule count or raw load' : 'rule count'} failed: ${message(e)}`);
+    }
+    return r;
+  }
+
+  return {
+    async start() {
+      if (nodes.length === 0) errors.push('the lab has no real nodes: no kube-proxy to measure');
+      await Promise.all(
+        nodes.map(async (n) => {
+          try {
+            before.set(n.name, await scrape(n));
+          } catch (e) {
+            errors.push(`${n.name}: scrape at start failed: ${message(e)}`);
+          }
+        }),
+      );
+    },
+
+    stop() {
+      stopping ??= (async () => {
+        if (mode === 'ipvs') errors.push('rule counting for ipvs is not implemented');
+        results = await Promise.all(nodes.map((n, i) => stopNode(n, i === 0)));
+      })();
+      return stopping;
+    },
+
+    collect(): MeasurementResult {
+      const total = (k: Kind) => sumHistograms(results.flatMap((r) => (r.delta[k] ? [r.delta[k]] : [])));
+      const sync = total('sync');
+      const node1 = results[0]?.counts;
+      const rawLoadMs = median(loadsMs);
+      const syncP50Ms = quantileMs(0.5, sync);
+      const fullSyncP50Ms = quantileMs(0.5, total('full'));
+      return {
+        name: 'ruleSync',
+        definition:
+          'duration of each kube-proxy rule sync (IPv4) between start and stop, full and partial where the mode ' +
+          "has them; the rule/element count the node carries at stop; the raw cost of loading node 1's rule set " +
+          'with iptables-restore / nft -f in a scratch namespace (median of 3 loads, process spawn included); ' +
+          'syncToRawRatio = sync p50 / raw load, fullSyncToRawRatio = full sync p50 / raw load (how close ' +
+          "kube-proxy runs to the kernel's limit; full syncs come only at start, after errors and hourly). Sync " +
+          "quantiles are interpolated inside kube-proxy's histogram buckets (1 ms × 2^k)",
+        source: "kube-proxy /metrics on every real node (delta of two scrapes) + the node's rule tables",
+        units: 'ms, counts',
+        summary: {
+          syncs: sync ? sync.count : null,
+          syncP50Ms,
+          syncP90Ms: quantileMs(0.9, sync),
+          syncP99Ms: quantileMs(0.99, sync),
+          fullSyncP50Ms,
+          partialSyncP50Ms: quantileMs(0.5, total('partial')),
+          rules: node1?.rules ?? null,
+          elements: node1?.elements ?? null,
+          serviceChains: node1?.serviceChains ?? null,
+          rawLoadMs,
+          syncToRawRatio: ratio(syncP50Ms, rawLoadMs),
+          fullSyncToRawRatio: ratio(fullSyncP50Ms, rawLoadMs),
+        },
+        details: {
+          rawLoadsMs: loadsMs,
+          nodes: results.map(({ node, delta: { sync: s, full, partial }, counts }) => ({
+            node,
+            syncs: s?.count ?? null,
+            p50Ms: quantileMs(0.5, s),
+            p90Ms: quantileMs(0.9, s),
+            p99Ms: quantileMs(0.99, s),
+            meanMs: s?.count ? round((s.sum / s.count) * 1000) : null,
+            fullSyncs: full?.count ?? null,
+            partialSyncs: partial?.count ?? null,
+            ...counts,
+          })),
+        },
+        errors: [...errors],
+      };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { countFakeNodes } from '../infra/lab/fake-nodes.ts';
+import { sleep } from '../infra/lab/processes.ts';
+
+/**
+ * Watches the lab while a variant runs and says why its figures cannot be trusted, if they cannot: the harness
+ * saturating its own CPU, fake nodes falling NotReady (heartbeats behind), the wall clock stepping.
+ * A variant with reasons is *invalid*: not passed, not regressed.
+ */
+export class ValidityMonitor {
+  private readonly reasons = new Set<string>();
+  private stopped = false;
+  private loop?: Promise<void>;
+  private readonly kc: KubeConfig;
+  private readonly fakeNodes: number;
+  private cpu0 = 0;
+  private wall0 = 0;
+
+  constructor(kc: KubeConfig, fakeNodes: number) {
+    this.kc = kc;
+    this.fakeNodes = fakeNodes;
+  }
+
+  start(): void {
+    this.cpu0 = cpuSeconds();
+    this.wall0 = performance.now();
+    this.loop = (async () => {
+      let lastWall = Date.now();
+      let lastMono = performance.now();
+      while (!this.stopped) {
+        await sleep(5000);
+        const stepMs = Date.now() - lastWall - (performance.now() - lastMono);
+        if (Math.abs(stepMs) > 500) this.reasons.add(`the wall clock stepped by ${Math.round(stepMs)} ms`);
+        lastWall = Date.now();
+        lastMono = performance.now();
+        if (this.fakeNodes > 0) {
+          const c = await countFakeNodes(this.kc).catch(() => undefined);
+          if (!c) this.reasons.add('the apiserver did not answer a node count');
+          else if (c.ready < this.fakeNodes)
+            this.reasons.add(
+              `fake nodes fell behind: ${c.ready} of ${this.fakeNodes} Ready at one sample (heartbeats or leases late)`,
+            );
+        }
+      }
+    })();
+  }
+
+  /** Adds a reason found elsewhere (a measurement's failed scrape). */
+  add(reason: string): void {
+    this.reasons.add(reason);
+  }
+
+  async stop(): Promise<{ valid: boolean; reasons: string[] }> {
+    this.stopped = true;
+    await this.loop;
+    const cores = (cpuSeconds() - this.cpu0) / ((performance.now() - this.wall0) / 1000);
+    // The harness shares the 2 cores with what it measures; past most of one core it is the bottleneck.
+    if (cores > 0.8) this.reasons.add(`the harness itself used ${cores.toFixed(2)} cores on average`);
+    return { valid: this.reasons.size === 0, reasons: [...this.reasons] };
+  }
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}

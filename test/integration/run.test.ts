@@ -1,0 +1,66 @@
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listNetns, belongsToLab } from '../../infra/lab/netns.ts';
+import type { RunResults } from '../../runners/results/schema.ts';
+import { scalelab } from './helpers.ts';
+
+const fixture = fileURLToPath(new URL('./fixtures/tiny.yaml', import.meta.url));
+const bad = fileURLToPath(new URL('../../scenarios/testdata/bad/negative-rate.yaml', import.meta.url));
+const lab = 'itrun';
+
+describe('scalelab run', { timeout: 600_000 }, () => {
+  after(async () => {
+    await scalelab(['lab', 'down', '--name', lab]);
+  });
+
+  test('a malformed scenario exits 2 before any process or namespace starts', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'scalelab-run-'));
+    const r = await scalelab(['run', bad, '--out', out, '--lab', lab]);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /negative-rate\.yaml:\d+:\d+ phases\[0\]\.churn\[0\]\.pace\.qps: must be a number/,
+    );
+    assert.deepEqual(readdirSync(out), []);
+    assert.deepEqual(
+      (await listNetns()).filter((ns) => belongsToLab(ns, lab)),
+      [],
+    );
+  });
+
+  test('a tiny scenario writes a results file with every measurement, the manifest and a verdict', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'scalelab-run-'));
+    const r = await scalelab(['run', fixture, '--out', out, '--lab', lab]);
+    assert.ok([0, 3].includes(r.code), `exit ${r.code}\n${r.stderr.slice(-3000)}`);
+    const [file] = readdirSync(out);
+    const results = JSON.parse(readFileSync(join(out, file!), 'utf8')) as RunResults;
+    assert.equal(results.schema, 'scalelab.results/v1');
+    assert.equal(results.status, 'finished');
+    assert.match(results.manifest.scenario.sha256, /^[0-9a-f]{64}$/);
+    assert.match(results.manifest.versions['kube-proxy'] ?? '', /Kubernetes v1\.36\.3/);
+    const [v] = results.variants;
+    assert.equal(v!.id, 'direct.iptables-nft.coredns');
+    assert.ok(v!.lab!.flags['kube-apiserver']!.some((f) => f.startsWith('--max-requests-inflight=')));
+    assert.deepEqual(
+      v!.phases.map((p) => p.name),
+      ['svc', 'eps'],
+    );
+    assert.equal(v!.phases[0]!.churn[0]!.done, 20);
+    const m = Object.fromEntries(v!.measurements.map((x) => [x.name, x.summary]));
+    assert.ok((m.networkProgrammingLatency!.kubeProxySamples ?? 0) > 0, 'kube-proxy histogram has samples');
+    assert.equal(m.networkProgrammingLatency!.probeAdditions, 3);
+    assert.ok((m.ruleSync!.syncs ?? 0) > 0 && (m.ruleSync!.rules ?? 0) > 0);
+    assert.ok((m.controlPlane!.apiMutatingRequests ?? 0) > 0);
+    assert.ok(['passed', 'slo-failed', 'invalid'].includes(v!.status), v!.status);
+    assert.match(r.stderr, /variant\s+status/);
+    assert.deepEqual(
+      (await listNetns()).filter((ns) => belongsToLab(ns, lab)),
+      [],
+      'the run takes its lab down',
+    );
+  });
+});
