@@ -1,16 +1,11 @@
 /**
- * Rule sync.
- *
- * Definition: the duration of each kube-proxy rule sync between start() and stop() (full and partial where the
- * mode has them), the rule/element count the node carries at stop(), and the raw cost of loading a rule set of
- * the same size (node 1's own dump) with iptables-restore / `nft -f` in a scratch namespace, as a ratio: how
- * close kube-proxy runs to the kernel's limit. IPv4 syncs only: the lab is single-stack, and kube-proxy's idle
- * IPv6 proxier would otherwise dilute the quantiles.
- * Source: kube-proxy /metrics on every real node (the sync histograms, differenced between the two scrapes) and
- * the node's rule tables (`iptables-save`, `nft -j list table ip kube-proxy`).
- * Units: ms and counts. Sync quantiles come from kube-proxy's buckets (1 ms × 2^k) by interpolation inside the
- * bucket; the raw load is the median wall time of 3 loads, each including the spawn of the loader, as kube-proxy's
- * own syncs do.
+ * Rule sync. Definition: the duration of each kube-proxy rule sync (IPv4) between start() and stop(), full
+ * and partial where the mode has them; the rules/elements each node carries at stop(); and the raw cost of
+ * loading node 1's rule set with iptables-restore / `nft -f` in a scratch namespace, as a ratio (how
+ * close kube-proxy runs to the kernel's limit). Source: kube-proxy /metrics on every real node (delta of two
+ * scrapes) and the node's tables (`iptables-save`, `nft -j list table ip kube-proxy`). Units: ms and counts;
+ * sync quantiles are interpolated inside kube-proxy's buckets (1 ms × 2^k); the raw load is the median of 3
+ * loads, loader spawn included.
  */
 import { performance } from 'node:perf_hooks';
 import { exec } from '../../infra/exec.ts';
@@ -26,7 +21,6 @@ const metric = {
   partial: 'kubeproxy_sync_partial_proxy_rules_duration_seconds',
 } as const;
 type Kind = keyof typeof metric;
-/** The histograms a scrape served; a kind is absent where the mode (or version) has no such metric. */
 type Hists = Partial<Record<Kind, Histogram>>;
 
 /** What a node's tables hold. */
@@ -42,29 +36,20 @@ export interface RuleCounts {
 }
 
 /** Counts `iptables-save` output: `-A` lines in every table, `:` chain declarations. */
-export function countIptablesRules(save: string): RuleCounts & { byTable: Record<string, number> } {
+export function countIptablesRules(save: string): RuleCounts {
   const c = { rules: 0, elements: null, chains: 0, serviceChains: 0, endpointChains: 0 };
-  const byTable: Record<string, number> = {};
-  let table = '';
   for (const line of save.split('\n')) {
-    if (line.startsWith('*')) table = line.slice(1).trim();
-    else if (line.startsWith('-A ')) {
-      c.rules++;
-      byTable[table] = (byTable[table] ?? 0) + 1;
-    } else if (line.startsWith(':')) {
+    if (line.startsWith('-A ')) c.rules++;
+    else if (line.startsWith(':')) {
       c.chains++;
       if (line.startsWith(':KUBE-SVC-')) c.serviceChains++;
       else if (line.startsWith(':KUBE-SEP-')) c.endpointChains++;
     }
   }
-  return { ...c, byTable };
+  return c;
 }
 
-/**
- * An iptables-save dump a fresh namespace can restore: kube-proxy's `-m nfacct` match names an accounting object
- * that lives in the node's namespace only (created over netlink, no tool here makes one), so it goes; the rule
- * stays.
- */
+/** iptables-save output a fresh namespace can restore: `-m nfacct` names an object only the node has. */
 export function loadableIptables(save: string): string {
   return save.replace(/ -m nfacct --nfacct-name +\S+/g, '');
 }
@@ -80,36 +65,26 @@ function anonymousElements(x: unknown): number {
 }
 
 /**
- * Counts `nft -j list table …` output: rules, chains, the elements of every named set and map, and those of the
- * anonymous ones inside rules (kube-proxy's `numgen random mod N map { 0 : ip . port, … }` endpoint choice).
+ * Counts `nft -j list table …` output: rules, chains, the elements of every named set and map, and those of
+ * the anonymous ones inside rules (kube-proxy's `numgen random mod N map { 0 : ip . port, … }` endpoint
+ * choice).
  */
-export function countNftObjects(json: string): RuleCounts & { sets: number; anonymousElements: number } {
+export function countNftObjects(json: string): RuleCounts {
   const doc = JSON.parse(json) as { nftables?: Record<string, { name?: string; elem?: unknown[] }>[] };
-  const c = {
-    rules: 0,
-    elements: 0,
-    sets: 0,
-    chains: 0,
-    serviceChains: 0,
-    endpointChains: 0,
-    anonymousElements: 0,
-  };
+  const c = { rules: 0, elements: 0, chains: 0, serviceChains: 0, endpointChains: 0 };
   for (const o of doc.nftables ?? []) {
     const set = o.set ?? o.map;
     if (o.rule) {
       c.rules++;
-      c.anonymousElements += anonymousElements(o.rule);
+      c.elements += anonymousElements(o.rule);
     } else if (o.chain) {
       c.chains++;
-      // service-<hash>-<ns>/<name>/<proto>/<port>, endpoint-<hash>-…; shared chains (services, …) don't match.
+      // service-<hash>-<ns>/<name>/<proto>/<port>, endpoint-<hash>-…; shared chains (services…) don't match.
       if (/^service-[A-Z0-9]{8}-/.test(o.chain.name ?? '')) c.serviceChains++;
       else if (/^endpoint-[A-Z0-9]{8}-/.test(o.chain.name ?? '')) c.endpointChains++;
-    } else if (set) {
-      c.sets++;
-      c.elements += set.elem?.length ?? 0;
-    }
+    } else if (set) c.elements += set.elem?.length ?? 0;
   }
-  return { ...c, elements: c.elements + c.anonymousElements };
+  return c;
 }
 
 /** The median; null for no values. */
@@ -153,7 +128,7 @@ export function createRuleSync(ctx: MeasurementContext): Measurement {
   const mode = state.spec.proxyMode;
   const legacy = state.spec.iptablesBackend === 'legacy';
   const nodes = [...(state.realNodes ?? [])].sort((a, b) => a.index - b.index);
-  const errors: string[] = [];
+  const errors = nodes.length ? [] : ['the lab has no real nodes: no kube-proxy to measure'];
   const before = new Map<string, Hists>();
   const loadsMs: number[] = [];
   let results: NodeResult[] = [];
@@ -176,14 +151,9 @@ export function createRuleSync(ctx: MeasurementContext): Measurement {
   async function dumpAndCount(n: RealNodeInfo): Promise<{ counts: RuleCounts; dump: string }> {
     if (mode === 'iptables') {
       const dump = await inNs(n.netns, [legacy ? 'iptables-legacy-save' : 'iptables-nft-save']);
-      const { byTable: _, ...counts } = countIptablesRules(dump);
-      return { counts, dump };
+      return { counts: countIptablesRules(dump), dump };
     }
-    const {
-      sets: _,
-      anonymousElements: __,
-      ...counts
-    } = countNftObjects(await inNs(n.netns, ['nft', '-j', 'list', 'table', 'ip', 'kube-proxy']));
+    const counts = countNftObjects(await inNs(n.netns, ['nft', '-j', 'list', 'table', 'ip', 'kube-proxy']));
     return { counts, dump: await inNs(n.netns, ['nft', 'list', 'table', 'ip', 'kube-proxy']) };
   }
 
@@ -238,16 +208,12 @@ export function createRuleSync(ctx: MeasurementContext): Measurement {
 
   return {
     async start() {
-      if (nodes.length === 0) errors.push('the lab has no real nodes: no kube-proxy to measure');
-      await Promise.all(
-        nodes.map(async (n) => {
-          try {
-            before.set(n.name, await scrape(n));
-          } catch (e) {
-            errors.push(`${n.name}: scrape at start failed: ${message(e)}`);
-          }
-        }),
-      );
+      const starting = (n: RealNodeInfo) =>
+        scrape(n).then(
+          (h) => void before.set(n.name, h),
+          (e: unknown) => void errors.push(`${n.name}: scrape at start failed: ${message(e)}`),
+        );
+      await Promise.all(nodes.map(starting));
     },
 
     stop() {
@@ -268,12 +234,12 @@ export function createRuleSync(ctx: MeasurementContext): Measurement {
       return {
         name: 'ruleSync',
         definition:
-          'duration of each kube-proxy rule sync (IPv4) between start and stop, full and partial where the mode ' +
-          "has them; the rule/element count the node carries at stop; the raw cost of loading node 1's rule set " +
-          'with iptables-restore / nft -f in a scratch namespace (median of 3 loads, process spawn included); ' +
-          'syncToRawRatio = sync p50 / raw load, fullSyncToRawRatio = full sync p50 / raw load (how close ' +
-          "kube-proxy runs to the kernel's limit; full syncs come only at start, after errors and hourly). Sync " +
-          "quantiles are interpolated inside kube-proxy's histogram buckets (1 ms × 2^k)",
+          'duration of each kube-proxy rule sync (IPv4) between start and stop, full and partial where ' +
+          'the mode has them; the rules/elements the node carries at stop; the raw cost of loading ' +
+          "node 1's rule set with iptables-restore / nft -f in a scratch namespace (median of 3 loads, " +
+          'spawn included); syncToRawRatio = sync p50 / raw, fullSyncToRawRatio = full sync p50 / raw ' +
+          '(full syncs: at start, after errors, hourly). Sync quantiles are interpolated inside ' +
+          "kube-proxy's histogram buckets (1 ms × 2^k)",
         source: "kube-proxy /metrics on every real node (delta of two scrapes) + the node's rule tables",
         units: 'ms, counts',
         summary: {
