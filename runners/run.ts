@@ -181,6 +181,7 @@ async function runVariant(
             kind: 'warn',
             message: `${phase.name}: ${c.errors} API errors in ${c.kind} churn, e.g. ${c.firstErrors[0]}`,
           });
+      for (const m of measurements) await m.mark?.(phase.name);
       result.phases.push({
         name: phase.name,
         churn,

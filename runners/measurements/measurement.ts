@@ -29,6 +29,8 @@ export interface MeasurementResult {
 /** kube-burner's Start/Stop/Collect: start observing, stop (idempotent, safe after a failed start), summarise. */
 export interface Measurement {
   start(): Promise<void>;
+  /** Called when a phase ends; measurements that report per phase take a snapshot here. */
+  mark?(phase: string): Promise<void>;
   stop(): Promise<void>;
   collect(): MeasurementResult;
 }

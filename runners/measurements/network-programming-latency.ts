@@ -41,6 +41,7 @@ export function createNetworkProgrammingLatency(
   const probeWindow = new Map<string, Histogram>();
   const additions: number[] = [];
   const removals: number[] = [];
+  const truncations: number[] = [];
   let stopped = false;
 
   const scrapeAll = async (into: Map<string, Histogram>) => {
@@ -149,6 +150,8 @@ export function createNetworkProgrammingLatency(
       );
       const first = probeLines(logPath, readyAt).find(([, h]) => h === name)![0];
       additions.push(first - readyAt);
+      // The API keeps the Ready transition to the whole second: kube-proxy's clock starts up to 1 s earlier.
+      truncations.push(readyAt % 1000);
       await sleep(1000);
       await core.patchNamespacedPod(
         { name, namespace: 'default', body: { metadata: { labels: { app: 'probe-parked' } } } },
@@ -223,8 +226,16 @@ export function createNetworkProgrammingLatency(
           probeRemoveMaxMs: removals.length ? Math.max(...removals) : null,
           kubeProxyMinusProbeP50Ms:
             kubeProxyWindowP50 !== null && probeAddP50 !== null ? kubeProxyWindowP50 - probeAddP50 : null,
+          // Means compare exactly (the histogram's _sum), where bucketed p50s cannot.
+          probeWindowKubeProxyMeanMs: meanOf(probeWindow),
+          probeAddMeanMs: mean(additions),
+          probeAddPlusTruncationMeanMs: additions.length
+            ? mean(additions.map((a, i) => a + truncations[i]!))
+            : null,
         },
-        details: { additionsMs: additions, removalsMs: removals },
+
+        details: { additionsMs: additions, removalsMs: removals, readyTruncationMs: truncations },
+
         errors,
       };
     },
@@ -241,4 +252,13 @@ function mergeHistograms(hs: readonly Histogram[]): Histogram {
     sum += h.sum;
   }
   return { buckets: [...byLe].sort((a, b) => a[0] - b[0]).map(([le, c]) => ({ le, count: c })), count, sum };
+}
+
+function mean(xs: readonly number[]): number | null {
+  return xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null;
+}
+
+function meanOf(hs: Map<string, Histogram>): number | null {
+  const m = mergeHistograms([...hs.values()]);
+  return m.count > 0 ? Math.round((m.sum / m.count) * 1000) : null;
 }

@@ -133,6 +133,9 @@ export function createRuleSync(ctx: MeasurementContext): Measurement {
   const loadsMs: number[] = [];
   let results: NodeResult[] = [];
   let stopping: Promise<void> | undefined;
+  /** Node 1 at the end of each phase: how sync time follows the rule set as it grows. */
+  const phases: Record<string, unknown>[] = [];
+  let lastMark: Hists | undefined;
 
   async function scrape(n: RealNodeInfo): Promise<Hists> {
     const samples = await scrapeKubeProxy(state, n);
@@ -214,6 +217,30 @@ export function createRuleSync(ctx: MeasurementContext): Measurement {
           (e: unknown) => void errors.push(`${n.name}: scrape at start failed: ${message(e)}`),
         );
       await Promise.all(nodes.map(starting));
+      lastMark = nodes[0] && before.get(nodes[0].name);
+    },
+
+    async mark(phase: string) {
+      const n = nodes[0];
+      if (!n) return;
+      try {
+        const now = await scrape(n);
+        const s = now.sync && lastMark?.sync ? histogramDelta(now.sync, lastMark.sync) : now.sync;
+        lastMark = now;
+        const { counts } = await dumpAndCount(n);
+        phases.push({
+          phase,
+          syncs: s?.count ?? null,
+          p50Ms: quantileMs(0.5, s),
+          p99Ms: quantileMs(0.99, s),
+          meanMs: s?.count ? round((s.sum / s.count) * 1000) : null,
+          rules: counts.rules,
+          elements: counts.elements,
+          serviceChains: counts.serviceChains,
+        });
+      } catch (e) {
+        errors.push(`${n.name}: snapshot after phase ${phase} failed: ${message(e)}`);
+      }
     },
 
     stop() {
@@ -257,7 +284,9 @@ export function createRuleSync(ctx: MeasurementContext): Measurement {
           fullSyncToRawRatio: ratio(fullSyncP50Ms, rawLoadMs),
         },
         details: {
+          phases,
           rawLoadsMs: loadsMs,
+
           nodes: results.map(({ node, delta: { sync: s, full, partial }, counts }) => ({
             node,
             syncs: s?.count ?? null,
