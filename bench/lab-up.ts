@@ -26,6 +26,7 @@ import {
   type Histogram,
 } from '../runners/measurements/prometheus.ts';
 import { consoleLog } from '../runners/events.ts';
+import { kwokPodSpec } from '../runners/churn/workload.ts';
 import { interruptSignal } from '../runners/interrupt.ts';
 
 const { values } = parseArgs({
@@ -154,13 +155,7 @@ async function runPods(kc: KubeConfig, replicas: number): Promise<number> {
         selector: { matchLabels: labels },
         template: {
           metadata: { labels },
-          spec: {
-            nodeSelector: { type: 'kwok' },
-            tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
-            containers: [
-              { name: 'app', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['pause'] },
-            ],
-          },
+          spec: kwokPodSpec(['pause']),
         },
       },
     },

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { request } from 'node:http';
+import { getText } from './get-text.ts';
 
 /** A stream to host:port as seen from inside the lab, through the lab gateway's unix socket. */
 export function labConnect(socketPath: string, target: string): Socket {
@@ -11,27 +12,12 @@ export function labConnect(socketPath: string, target: string): Socket {
 /** Plain-HTTP GET of a URL inside the lab (metrics, health), through the gateway; rejects on non-2xx. */
 export function labHttpGet(socketPath: string, url: string, timeoutMs = 10_000): Promise<string> {
   const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: u.hostname,
-        port: u.port || 80,
-        path: u.pathname + u.search,
-        createConnection: () => labConnect(socketPath, `${u.hostname}:${u.port || 80}`),
-        timeout: timeoutMs,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (d: string) => (body += d));
-        res.on('end', () =>
-          res.statusCode && res.statusCode < 300
-            ? resolve(body)
-            : reject(new Error(`GET ${url}: HTTP ${res.statusCode}: ${body.slice(0, 200)}`)),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out after ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
+  const port = u.port || '80';
+  const options = {
+    host: u.hostname,
+    port,
+    path: u.pathname + u.search,
+    createConnection: () => labConnect(socketPath, `${u.hostname}:${port}`),
+  };
+  return getText((cb) => request(options, cb), url, timeoutMs);
 }

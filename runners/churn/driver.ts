@@ -9,7 +9,7 @@ import type { ChurnSpec } from '../../scenarios/schema.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { Log } from '../events.ts';
 import { schedule, targetQps } from './pacers.ts';
-import { createService, runLabel, type Background } from './workload.ts';
+import { createService, kwokPodSpec, runLabel, type Background } from './workload.ts';
 
 /** What a churn achieved, beside what it was asked for; API errors are counted, never hidden. */
 export interface ChurnStats {
@@ -80,13 +80,7 @@ function action(
           namespace: 'default',
           body: {
             metadata: { name: `churn-${runId}-${i}`, labels: { [runLabel]: runId, churn: 'pods' } },
-            spec: {
-              nodeSelector: { type: 'kwok' },
-              tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
-              containers: [
-                { name: 'app', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['pause'] },
-              ],
-            },
+            spec: kwokPodSpec(['pause']),
           },
         });
       };

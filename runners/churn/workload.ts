@@ -1,4 +1,11 @@
-import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  type V1Deployment,
+  type V1PodSpec,
+} from '@kubernetes/client-node';
+
 import { runPool } from '../../infra/pool.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { Log } from '../events.ts';
@@ -18,6 +25,15 @@ export function groupCount(services: number, endpointsPerService: number): numbe
   return Math.max(1, Math.min(services, Math.floor(maxBackgroundPods / endpointsPerService)));
 }
 
+/** A pod spec for kwok nodes: it tolerates their taint and selects them; agnhost with `args`. */
+export function kwokPodSpec(args: string[]): V1PodSpec {
+  return {
+    nodeSelector: { type: 'kwok' },
+    tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
+    containers: [{ name: 'app', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args }],
+  };
+}
+
 export function backgroundDeployment(
   runId: string,
   group: number,
@@ -33,17 +49,7 @@ export function backgroundDeployment(
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
         metadata: { labels, annotations: { 'scalelab.io/rollout': String(rollout) } },
-        spec: {
-          nodeSelector: { type: 'kwok' },
-          tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
-          containers: [
-            {
-              name: 'app',
-              image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
-              args: ['netexec', '--http-port=8080'],
-            },
-          ],
-        },
+        spec: kwokPodSpec(['netexec', '--http-port=8080']),
       },
     },
   };
