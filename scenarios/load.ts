@@ -88,7 +88,22 @@ function semanticIssues(s: Scenario): Issue[] {
         message: `"${p.name}" is used by an earlier phase; names must be unique`,
       });
     seen.add(p.name);
+    const kinds = new Set(p.churn.map((c) => c.kind));
+    if (kinds.has('services') && kinds.has('serviceDeletes')) {
+      issues.push({
+        path: ['phases', i, 'churn'],
+        message:
+          'services and serviceDeletes in one phase would race on the same Services: put them in separate phases',
+      });
+    }
     p.churn.forEach((c, j) => {
+      if (c.kind === 'serviceDeletes' && s.background.services === 0) {
+        issues.push({
+          path: ['phases', i, 'churn', j, 'kind'],
+          message: 'serviceDeletes deletes background Services: set background.services above 0',
+        });
+      }
+
       if ((c.kind === 'endpoints' || c.kind === 'rollout') && s.background.services === 0) {
         issues.push({
           path: ['phases', i, 'churn', j, 'kind'],

@@ -38,7 +38,8 @@ const pace = tagged(
 );
 
 const churn = object({
-  kind: oneOf(['services', 'endpoints', 'pods', 'rollout'], 'what changes'),
+  kind: oneOf(['services', 'serviceDeletes', 'endpoints', 'pods', 'rollout'], 'what changes'),
+
   /** services: create this many new Services; endpoints: flip this many endpoints in and out; pods: create and delete this many pods; rollout: roll the background Deployments this many times. */
   count: number({ min: 1, max: 100_000, integer: true }),
   pace,

@@ -44,6 +44,12 @@ function action(
   switch (spec.kind) {
     case 'services':
       return (i) => createService(kc, runId, bg.services + i, bg.groups);
+    case 'serviceDeletes':
+      // The newest first, so the background keeps its numbering.
+      return (i) =>
+        core
+          .deleteNamespacedService({ name: `svc-${bg.services - 1 - i}`, namespace: 'default' })
+          .then(() => {});
     case 'endpoints':
       // Pairs of changes: one endpoint out of a group, then back in; each is one EndpointSlice update.
       return (i) =>
@@ -122,6 +128,8 @@ export async function runChurn(
   }
   await Promise.all(inFlight);
   if (spec.kind === 'services') bg.services += done;
+  if (spec.kind === 'serviceDeletes') bg.services -= done;
+
   const seconds = (performance.now() - t0) / 1000;
   return {
     kind: spec.kind,
