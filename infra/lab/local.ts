@@ -25,7 +25,7 @@ import { createFakeNodes, countFakeNodes, waitFakeNodesReady } from './fake-node
 import { labDown } from './down.ts';
 import { bringUpDataplane } from './dataplane.ts';
 import { timedStep, type Log } from '../../runners/events.ts';
-import { StepError } from '../../runners/errors.ts';
+import { StepError, UserError } from '../../runners/errors.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const apiserverUrl = `https://${A.controlPlane}:${A.apiserverPort}`;
@@ -47,7 +47,15 @@ export const controlPlaneTuning = {
 export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promise<LabState> {
   const existing = readLabState(spec.name);
   if (existing && existing.processes.length && existing.processes.every(isRunning) && existing.kubeconfig) {
+    const differ = (['realNodes', 'podNetwork', 'proxyMode', 'iptablesBackend', 'dns', 'nodeLeaseSeconds'] as const).filter(
+      (k) => existing.spec[k] !== spec[k],
+    );
+    if (differ.length) {
+      const was = differ.map((k) => `${k} ${existing.spec[k]}`).join(', ');
+      throw new UserError(`lab "${spec.name}" is already up with other settings (${was})`, `run: npx scalelab lab down --name ${spec.name}`);
+    }
     log({ kind: 'info', message: `lab "${spec.name}" is already up; reusing it` });
+
     await ensureFakeNodes(existing, spec.fakeNodes, log, signal);
     return existing;
   }
