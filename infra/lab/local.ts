@@ -47,12 +47,15 @@ export const controlPlaneTuning = {
 export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promise<LabState> {
   const existing = readLabState(spec.name);
   if (existing && existing.processes.length && existing.processes.every(isRunning) && existing.kubeconfig) {
-    const differ = (['realNodes', 'podNetwork', 'proxyMode', 'iptablesBackend', 'dns', 'nodeLeaseSeconds'] as const).filter(
-      (k) => existing.spec[k] !== spec[k],
-    );
+    const differ = (
+      ['realNodes', 'podNetwork', 'proxyMode', 'iptablesBackend', 'dns', 'nodeLeaseSeconds'] as const
+    ).filter((k) => existing.spec[k] !== spec[k]);
     if (differ.length) {
       const was = differ.map((k) => `${k} ${existing.spec[k]}`).join(', ');
-      throw new UserError(`lab "${spec.name}" is already up with other settings (${was})`, `run: npx scalelab lab down --name ${spec.name}`);
+      throw new UserError(
+        `lab "${spec.name}" is already up with other settings (${was})`,
+        `run: npx scalelab lab down --name ${spec.name}`,
+      );
     }
     log({ kind: 'info', message: `lab "${spec.name}" is already up; reusing it` });
 
