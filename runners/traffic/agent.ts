@@ -4,9 +4,16 @@
  *   vip-probe --url http://<VIP>/hostname --interval-ms 5 [--timeout-ms 500]
  *     A new connection every interval (never reused), one line per reply on stdout: `<epoch ms> <hostname>`,
  *     or `<epoch ms> - <error>`; runs until killed. The network-programming measurement reads these lines.
+ *
+ *   run --profile <module.ts> [--env K=V ...]
+ *     Runs a k6-style load profile (runners/traffic/load-profile.ts) and prints its report as one JSON line:
+ *     k6-named metrics from HDR histograms, and each threshold's verdict. Exit 0 even when a threshold fails:
+ *     verdicts are data for the harness.
  */
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { runProfile, type ProfileModule } from './load-profile.ts';
 
 const [command, ...rest] = process.argv.slice(2);
 
@@ -21,8 +28,19 @@ if (command === 'vip-probe') {
   });
   if (!values.url) throw new Error('vip-probe: --url is required');
   await vipProbe(new URL(values.url), Number(values['interval-ms']), Number(values['timeout-ms']));
+} else if (command === 'run') {
+  const { values } = parseArgs({
+    args: rest,
+    options: { profile: { type: 'string' }, env: { type: 'string', multiple: true } },
+  });
+  if (!values.profile) throw new Error('run: --profile is required');
+  const env = Object.fromEntries(
+    (values.env ?? []).map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]),
+  );
+  const profile = (await import(resolve(values.profile))) as ProfileModule;
+  process.stdout.write(JSON.stringify(await runProfile(profile, env)) + '\n');
 } else {
-  process.stderr.write(`scalelab agent: unknown command "${command ?? ''}"; known: vip-probe\n`);
+  process.stderr.write(`scalelab agent: unknown command "${command ?? ''}"; known: vip-probe, run\n`);
   process.exit(2);
 }
 
