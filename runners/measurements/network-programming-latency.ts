@@ -47,7 +47,9 @@ export function createNetworkProgrammingLatency(
   const scrapeAll = async (into: Map<string, Histogram>) => {
     for (const n of nodes) {
       try {
-        into.set(n.name, histogram(await scrapeKubeProxy(ctx.state, n), metric));
+        // kube-proxy runs an IPv6 proxier too; the lab's Services are IPv4.
+        into.set(n.name, histogram(await scrapeKubeProxy(ctx.state, n), metric, (l) => (l.ip_family ?? 'IPv4') === 'IPv4'));
+
       } catch (err) {
         errors.push(`scrape of kube-proxy on ${n.name}: ${err instanceof Error ? err.message : err}`);
       }
