@@ -48,8 +48,10 @@ export function createNetworkProgrammingLatency(
     for (const n of nodes) {
       try {
         // kube-proxy runs an IPv6 proxier too; the lab's Services are IPv4.
-        into.set(n.name, histogram(await scrapeKubeProxy(ctx.state, n), metric, (l) => (l.ip_family ?? 'IPv4') === 'IPv4'));
-
+        into.set(
+          n.name,
+          histogram(await scrapeKubeProxy(ctx.state, n), metric, (l) => (l.ip_family ?? 'IPv4') === 'IPv4'),
+        );
       } catch (err) {
         errors.push(`scrape of kube-proxy on ${n.name}: ${err instanceof Error ? err.message : err}`);
       }
@@ -236,7 +238,17 @@ export function createNetworkProgrammingLatency(
             : null,
         },
 
-        details: { additionsMs: additions, removalsMs: removals, readyTruncationMs: truncations },
+        details: {
+          additionsMs: additions,
+          removalsMs: removals,
+          readyTruncationMs: truncations,
+          probeWindowByNode: Object.fromEntries(
+            [...probeWindow].map(([node, h]) => [
+              node,
+              { samples: h.count, meanMs: meanOf(new Map([[node, h]])) },
+            ]),
+          ),
+        },
 
         errors,
       };
