@@ -12,7 +12,11 @@ export interface ContainerState {
   ready: boolean;
   lastExit?: { code: number | null; signal: string | null; at: Date };
   waitingReason?: string;
+  /** Set when the process exited and the pod's restartPolicy says it stays down. */
+  finished?: boolean;
 }
+
+export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
 
 /**
  * One container's process inside the pod's namespace, restarted with exponential backoff when it exits
@@ -29,10 +33,12 @@ export class ContainerProcess {
   private readonly logPath: string;
   private readonly onChange: () => void;
   private readonly hostname: string;
+  private readonly restartPolicy: RestartPolicy;
 
   constructor(o: {
     name: string;
     hostname: string;
+    restartPolicy: RestartPolicy;
     netns: string;
     script: string;
     env: NodeJS.ProcessEnv;
@@ -46,6 +52,7 @@ export class ContainerProcess {
     this.logPath = join(o.podDir, `${o.name}.log`);
     this.onChange = o.onChange;
     this.hostname = o.hostname;
+    this.restartPolicy = o.restartPolicy;
   }
 
   start(): void {
@@ -77,7 +84,9 @@ export class ContainerProcess {
     child.on('exit', (code, signal) => {
       this.child = undefined;
       Object.assign(this.state, { running: false, ready: false, lastExit: { code, signal, at: new Date() } });
-      if (!this.stopped) {
+      const restart = this.restartPolicy === 'Always' || (this.restartPolicy === 'OnFailure' && code !== 0);
+      if (!this.stopped && !restart) this.state.finished = true;
+      if (!this.stopped && restart) {
         this.state.restartCount++;
         this.state.waitingReason = 'CrashLoopBackOff';
         const backoff = Math.min(30_000, 1000 * 2 ** (this.state.restartCount - 1));

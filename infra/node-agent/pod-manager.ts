@@ -7,7 +7,8 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import { join } from 'node:path';
-import { ContainerProcess } from './container.ts';
+import { ContainerProcess, type RestartPolicy } from './container.ts';
+
 import { resolveContainer } from './images.ts';
 import { readinessCheck } from './probe.ts';
 import { failedPodStatus, runningPodStatus } from './pod-status.ts';
@@ -174,6 +175,7 @@ export class PodManager {
       const proc = new ContainerProcess({
         name: c.name,
         hostname: pod.spec?.hostname ?? pod.metadata!.name!,
+        restartPolicy: (pod.spec?.restartPolicy ?? 'Always') as RestartPolicy,
         netns: run.sandbox.netns,
 
         script: sandboxScript({ podDir: run.sandbox.dir, mounts, argv: resolved.argv }),

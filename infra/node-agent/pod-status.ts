@@ -25,7 +25,16 @@ export function runningPodStatus(
       restartCount: s.restartCount,
       state: s.running
         ? { running: { startedAt: s.startedAt } }
-        : { waiting: { reason: s.waitingReason ?? 'ContainerCreating' } },
+        : s.finished && s.lastExit
+          ? {
+              terminated: {
+                exitCode: s.lastExit.code ?? 137,
+                reason: s.lastExit.code === 0 ? 'Completed' : 'Error',
+                startedAt: s.startedAt,
+                finishedAt: s.lastExit.at,
+              },
+            }
+          : { waiting: { reason: s.waitingReason ?? 'ContainerCreating' } },
       lastState: s.lastExit
         ? {
             terminated: {
@@ -40,7 +49,14 @@ export function runningPodStatus(
   });
   return {
     status: {
-      phase: 'Running',
+      // Every container down for good (restartPolicy Never/OnFailure): Succeeded when all exited 0.
+      phase:
+        o.states.length && o.states.every((s) => s.finished)
+          ? o.states.every((s) => s.lastExit?.code === 0)
+            ? 'Succeeded'
+            : 'Failed'
+          : 'Running',
+
       hostIP: o.hostIp,
       hostIPs: [{ ip: o.hostIp }],
       podIP: o.podIp,

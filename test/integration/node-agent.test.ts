@@ -85,6 +85,19 @@ describe('the node agent', { timeout: 300_000 }, () => {
     assert.ok(s.lastState?.terminated, 'the last exit is reported');
   });
 
+  test('restartPolicy Never: a process that exits 0 leaves the pod Succeeded, not restarted', async () => {
+    const body = pod('once', 'registry.k8s.io/e2e-test-images/agnhost:2.53', ['--version']);
+    body.spec!.restartPolicy = 'Never';
+    await core.createNamespacedPod({ namespace: 'default', body });
+    const p = await until('Succeeded', async () => {
+      const p = await core.readNamespacedPod({ name: 'once', namespace: 'default' });
+      return p.status?.phase === 'Succeeded' ? p : undefined;
+    });
+    const s = p.status!.containerStatuses![0]!;
+    assert.equal(s.restartCount, 0);
+    assert.equal(s.state?.terminated?.exitCode, 0);
+  });
+
   test('a deleted pod loses its processes, network namespace and files, and leaves the API', async () => {
     const created = await core.createNamespacedPod({
       namespace: 'default',
