@@ -61,6 +61,13 @@ const measurement = tagged(
       samples: optional(number({ min: 1, max: 200, integer: true }), 5),
     }),
     ruleSync: object({}),
+    connectionLatency: object({
+      /** How long each of the two runs (through the VIP, then direct to a pod) lasts. */
+      seconds: optional(number({ min: 1, max: 600, unit: 'seconds' }), 10),
+      /** Virtual users of the agent, each opening a new connection per request. */
+      vus: optional(number({ min: 1, max: 64, integer: true }), 2),
+    }),
+
     controlPlane: object({}),
   },
   'what to measure',

@@ -3,6 +3,7 @@ import type { Measurement, MeasurementContext } from './measurement.ts';
 import { createNetworkProgrammingLatency } from './network-programming-latency.ts';
 import { createRuleSync } from './rule-sync.ts';
 import { createControlPlane } from './control-plane.ts';
+import { createConnectionLatency } from './connection-latency.ts';
 
 /** Every measurement a scenario can name; its parameters are validated with the scenario (scenarios/schema.ts). */
 export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext): Measurement {
@@ -13,5 +14,7 @@ export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext
       return createRuleSync(ctx);
     case 'controlPlane':
       return createControlPlane(ctx);
+    case 'connectionLatency':
+      return createConnectionLatency(ctx, spec);
   }
 }

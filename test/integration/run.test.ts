@@ -55,6 +55,10 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     assert.equal(m.networkProgrammingLatency!.probeAdditions, 3);
     assert.ok((m.ruleSync!.syncs ?? 0) > 0 && (m.ruleSync!.rules ?? 0) > 0);
     assert.ok((m.controlPlane!.apiMutatingRequests ?? 0) > 0);
+    assert.ok((m.connectionLatency!.requests ?? 0) > 100, 'the agent made new connections through the VIP');
+    assert.equal(m.connectionLatency!.failedRate, 0);
+    assert.ok((m.connectionLatency!.directRequests ?? 0) > 100, 'and straight to a pod');
+
     assert.ok(['passed', 'slo-failed', 'invalid'].includes(v!.status), v!.status);
     assert.match(r.stderr, /variant\s+status/);
     assert.deepEqual(
