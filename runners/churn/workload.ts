@@ -2,6 +2,7 @@ import {
   AppsV1Api,
   CoreV1Api,
   type KubeConfig,
+  type V1Container,
   type V1Deployment,
   type V1PodSpec,
 } from '@kubernetes/client-node';
@@ -24,6 +25,14 @@ export interface Background {
 export function groupCount(services: number, endpointsPerService: number): number {
   return Math.max(1, Math.min(services, Math.floor(maxBackgroundPods / endpointsPerService)));
 }
+
+/** agnhost netexec on :8080, the backend real-node measurements send traffic to (/hostname answers the pod name). */
+export const netexecContainer: V1Container = {
+  name: 'netexec',
+  image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
+  args: ['netexec', '--http-port=8080'],
+  ports: [{ containerPort: 8080 }],
+};
 
 /** A pod spec for kwok nodes: it tolerates their taint and selects them; agnhost with `args`. */
 export function kwokPodSpec(args: string[]): V1PodSpec {

@@ -12,7 +12,7 @@ import { AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import type { ProfileReport } from '../traffic/load-profile.ts';
-import { runLabel } from '../churn/workload.ts';
+import { netexecContainer, runLabel } from '../churn/workload.ts';
 
 export interface ConnectionLatencyParams {
   readonly seconds: number;
@@ -104,14 +104,7 @@ export function createConnectionLatency(
             metadata: { labels },
             spec: {
               nodeName: nodes[1]!.name,
-              containers: [
-                {
-                  name: 'netexec',
-                  image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
-                  args: ['netexec', '--http-port=8080'],
-                  ports: [{ containerPort: 8080 }],
-                },
-              ],
+              containers: [netexecContainer],
             },
           },
         },

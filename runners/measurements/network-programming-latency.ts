@@ -19,7 +19,7 @@ import { sleep } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
 import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
-import { runLabel } from '../churn/workload.ts';
+import { netexecContainer, runLabel } from '../churn/workload.ts';
 
 export interface NetworkProgrammingParams {
   readonly probeIntervalMs: number;
@@ -66,12 +66,7 @@ export function createNetworkProgrammingLatency(
       containers: [container as never],
     },
   });
-  const netexec = {
-    name: 'netexec',
-    image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
-    args: ['netexec', '--http-port=8080'],
-    ports: [{ containerPort: 8080 }],
-  };
+  const netexec = netexecContainer;
   const readPod = (name: string) => core.readNamespacedPod({ name, namespace: 'default' });
   const isReady = (p: V1Pod) =>
     p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
