@@ -64,6 +64,19 @@ export function string(o: { pattern?: RegExp; hint?: string; description?: strin
   };
 }
 
+export function boolean(description?: string): Schema<boolean> {
+  return {
+    parse(v, path, issues) {
+      if (typeof v !== 'boolean') {
+        issues.push({ path, message: `must be true or false, got ${show(v)}` });
+        return undefined;
+      }
+      return v;
+    },
+    jsonSchema: () => ({ type: 'boolean', description }),
+  };
+}
+
 export function oneOf<const T extends string>(values: readonly T[], description?: string): Schema<T> {
   return {
     parse(v, path, issues) {

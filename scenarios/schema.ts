@@ -2,7 +2,7 @@
  * THE scenario schema: the type every part of the run engine reads, the validation `scalelab validate` runs,
  * and (through `npx scalelab schema`) the JSON Schema editors use. docs/scenarios.md describes each field.
  */
-import { array, number, object, oneOf, optional, string, tagged, type Infer } from './schema-kit.ts';
+import { array, boolean, number, object, oneOf, optional, string, tagged, type Infer } from './schema-kit.ts';
 import { maxFakeNodes } from '../infra/lab/addresses.ts';
 import { maxRealNodes } from '../infra/lab/spec.ts';
 
@@ -66,7 +66,14 @@ const measurement = tagged(
       seconds: optional(number({ min: 1, max: 600, unit: 'seconds' }), 10),
       /** Virtual users of the agent, each opening a new connection per request. */
       vus: optional(number({ min: 1, max: 64, integer: true }), 2),
+      /** Also measure through the VIP at the end of every phase: latency against the rule-set size. */
+      atEachPhase: optional(boolean(), false),
+      /** Requests per second for the agent-versus-vegeta cross-check (0 leaves it out). */
+      crossCheckRate: optional(number({ min: 0, max: 2000, unit: 'requests per second' }), 100),
+      /** Roll the target's pods under a 5 ms probe: hits on removed backends, failed connections. */
+      endpointChurn: optional(boolean(), true),
     }),
+
 
     controlPlane: object({}),
   },

@@ -1,25 +1,52 @@
 /**
- * Connection latency through a Service VIP, new connection per request: scalelab's agent runs the `connect` load
- * profile in a client pod on real node 1 against a ClusterIP whose endpoints are agnhost pods on real node 2,
- * then against one of those pods' IPs directly (the agent's own overhead and the VIP's cost show as the
- * difference). Taken after the phases, at the rule-set size they left. Source: the agent's HDR histograms
- * (k6 names: http_req_connecting = TCP handshake, http_req_waiting = time to first byte). Units: ms.
+ * Connection latency through a Service VIP, a new connection per request. scalelab's agent runs the `connect`
+ * load profile in a client pod on real node 1 against a ClusterIP whose endpoints are two agnhost pods on real
+ * node 2:
+ *  - at the end of every phase when `atEachPhase` (latency against the rule-set size the phase left), and
+ *    once after the last phase;
+ *  - then straight to one pod's IP: the VIP's cost, and with no other Services the agent's own overhead;
+ *  - then the cross-check: the agent at a constant rate and upstream vegeta at the same rate, same target;
+ *  - then, when `endpointChurn`, a rolling update of the target's pods under a 5 ms probe: hits on removed
+ *    backends and failed connections (runners/measurements/endpoint-churn-traffic.ts).
+ * Source: the agent's HDR histograms (k6 names: http_req_connecting = TCP handshake, http_req_waiting = time
+ * to first byte; req_total = the whole request, as vegeta times it) and vegeta's JSON report. Units: ms.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import type { ProfileReport } from '../traffic/load-profile.ts';
+import type { VegetaReport } from '../traffic/commands/vegeta.ts';
 import { netexecContainer, runLabel } from '../churn/workload.ts';
+import { agentPod, runAgentToCompletion, until } from './client-pod.ts';
+import { measureEndpointChurn, type EndpointChurnFindings } from './endpoint-churn-traffic.ts';
 
 export interface ConnectionLatencyParams {
   readonly seconds: number;
   readonly vus: number;
+  readonly atEachPhase: boolean;
+  /** Requests per second for the agent-vs-vegeta cross-check; 0 leaves it out. */
+  readonly crossCheckRate: number;
+  readonly endpointChurn: boolean;
+}
+
+/** Latency through the VIP at one rule-set size. */
+export interface SizePoint {
+  readonly phase: string;
+  readonly services: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly connectP50Ms: number;
+  readonly connectP90Ms: number;
+  readonly connectP99Ms: number;
+  readonly connectMaxMs: number;
+  readonly firstByteP50Ms: number;
+  readonly firstByteP90Ms: number;
+  readonly firstByteP99Ms: number;
 }
 
 const profilePath = fileURLToPath(new URL('../traffic/profiles/connect.ts', import.meta.url));
+const target = 'conn-target';
 
 export function createConnectionLatency(
   ctx: MeasurementContext,
@@ -28,84 +55,54 @@ export function createConnectionLatency(
   const core = ctx.kc.makeApiClient(CoreV1Api);
   const apps = ctx.kc.makeApiClient(AppsV1Api);
   const errors: string[] = [];
-  const reports: Record<string, ProfileReport> = {};
+  const bySize: SizePoint[] = [];
+  const reports: { viaVip?: ProfileReport; direct?: ProfileReport; agentAtRate?: ProfileReport } = {};
+  let vegeta: VegetaReport | undefined;
+  let churn: EndpointChurnFindings | undefined;
+  let vip: string | undefined;
+  let podIp: string | undefined;
   let stopped = false;
   const nodes = ctx.state.realNodes ?? [];
-
-  const until = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn().catch(() => undefined);
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      ctx.signal.throwIfAborted();
-      await sleep(250);
-    }
+  const note = (what: string) => (err: unknown) => {
+    errors.push(`connection latency, ${what}: ${err instanceof Error ? err.message : err}`);
+    return undefined;
   };
 
-  /** Runs the profile in a throwaway client pod (restartPolicy Never) and returns its report. */
-  async function runAgent(name: string, target: string): Promise<ProfileReport> {
-    const body: V1Pod = {
-      metadata: { name, labels: { [runLabel]: ctx.runId } },
-      spec: {
-        nodeName: nodes[0]!.name,
-        restartPolicy: 'Never',
-        automountServiceAccountToken: false,
-        containers: [
-          {
-            name: 'agent',
-            image: 'scalelab.local/agent:dev',
-            args: [
-              'run',
-              '--profile',
-              profilePath,
-              '--env',
-              `TARGET=${target}`,
-              '--vus',
-              String(params.vus),
-              '--duration',
-              `${params.seconds}s`,
-            ],
-          },
-        ],
-      },
-    };
-    const pod = await core.createNamespacedPod({ namespace: 'default', body });
-    await until(
-      `${name} to finish`,
-      async () => {
-        const p = await core.readNamespacedPod({ name, namespace: 'default' });
-        if (p.status?.phase === 'Failed') throw new Error(`${name} failed`);
-        return p.status?.phase === 'Succeeded' ? true : undefined;
-      },
-      (params.seconds + 60) * 1000,
+  const runAgent = (name: string, args: string[]) =>
+    runAgentToCompletion<ProfileReport>(
+      core,
+      ctx.state,
+      agentPod(name, nodes[0]!.name, args, ctx.runId),
+      (params.seconds + 90) * 1000,
+      ctx.signal,
     );
-    const log = readFileSync(
-      join(ctx.state.stateDir, 'nodes', nodes[0]!.name, 'pods', pod.metadata!.uid!, 'agent.log'),
-      'utf8',
-    );
-    const line = log.split('\n').find((l) => l.startsWith('{'));
-    if (!line) throw new Error(`${name} printed no report: ${log.slice(-300)}`);
-    await core.deleteNamespacedPod({ name, namespace: 'default', gracePeriodSeconds: 0 }).catch(() => {});
-    return JSON.parse(line) as ProfileReport;
-  }
+  const connect = (name: string, hostPort: string, extra: string[] = []) =>
+    runAgent(name, [
+      'run',
+      '--profile',
+      profilePath,
+      '--env',
+      `TARGET=${hostPort}`,
+      '--vus',
+      String(params.vus),
+      '--duration',
+      `${params.seconds}s`,
+      ...extra,
+    ]);
 
-  async function measure(): Promise<void> {
+  async function createTarget(): Promise<void> {
     if (nodes.length < 2) throw new Error('connection latency needs two real nodes');
-    const labels = { app: 'conn-target', [runLabel]: ctx.runId };
+    const labels = { app: target, [runLabel]: ctx.runId };
     await apps.createNamespacedDeployment({
       namespace: 'default',
       body: {
-        metadata: { name: 'conn-target', labels },
+        metadata: { name: target, labels },
         spec: {
           replicas: 2,
           selector: { matchLabels: labels },
           template: {
             metadata: { labels },
-            spec: {
-              nodeName: nodes[1]!.name,
-              containers: [netexecContainer],
-            },
+            spec: { nodeName: nodes[1]!.name, containers: [netexecContainer] },
           },
         },
       },
@@ -113,46 +110,106 @@ export function createConnectionLatency(
     const svc = await core.createNamespacedService({
       namespace: 'default',
       body: {
-        metadata: { name: 'conn-target', labels: { [runLabel]: ctx.runId } },
+        metadata: { name: target, labels: { [runLabel]: ctx.runId } },
         spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
       },
     });
-    const podIp = await until(
-      'conn-target ready',
+    vip = svc.spec!.clusterIP!;
+    await waitReady();
+  }
+
+  async function waitReady(): Promise<void> {
+    podIp = await until(
+      `${target} ready`,
       async () => {
-        const d = await apps.readNamespacedDeployment({ name: 'conn-target', namespace: 'default' });
-        if ((d.status?.readyReplicas ?? 0) < 2) return undefined;
-        const pods = await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=conn-target' });
-        return pods.items.find((p) => p.status?.podIP)?.status?.podIP;
+        const d = await apps.readNamespacedDeployment({ name: target, namespace: 'default' });
+        if ((d.status?.readyReplicas ?? 0) < 2 || d.status?.replicas !== 2) return undefined;
+        const pods = await core.listNamespacedPod({ namespace: 'default', labelSelector: `app=${target}` });
+        return pods.items.find((p) => p.status?.podIP && !p.metadata?.deletionTimestamp)?.status?.podIP;
       },
-      60_000,
+      120_000,
+      ctx.signal,
     );
     // Give kube-proxy its minimum sync period so the VIP has both endpoints before the clock starts.
     await sleep(2000);
-    reports.viaVip = await runAgent('conn-client-vip', `${svc.spec!.clusterIP}:80`);
-    reports.direct = await runAgent('conn-client-direct', `${podIp}:8080`);
-    await apps.deleteNamespacedDeployment({ name: 'conn-target', namespace: 'default' }).catch(() => {});
-    await core.deleteNamespacedService({ name: 'conn-target', namespace: 'default' }).catch(() => {});
+  }
+
+  async function serviceCount(): Promise<number> {
+    const page = await core.listServiceForAllNamespaces({ limit: 1 });
+    return page.items.length + (page.metadata?.remainingItemCount ?? 0);
+  }
+
+  async function measureAtSize(phase: string): Promise<void> {
+    const services = await serviceCount();
+    const r = await connect(`conn-client-${bySize.length}`, `${vip}:80`);
+    const t = r.summary.trends;
+    bySize.push({
+      phase,
+      services,
+      requests: r.summary.http_reqs,
+      errors: Math.round(r.summary.http_req_failed * r.summary.http_reqs),
+      connectP50Ms: t.http_req_connecting.p50,
+      connectP90Ms: t.http_req_connecting.p90,
+      connectP99Ms: t.http_req_connecting.p99,
+      connectMaxMs: t.http_req_connecting.max,
+      firstByteP50Ms: t.http_req_waiting.p50,
+      firstByteP90Ms: t.http_req_waiting.p90,
+      firstByteP99Ms: t.http_req_waiting.p99,
+    });
+    reports.viaVip = r;
+  }
+
+  async function crossCheck(): Promise<void> {
+    const rate = String(params.crossCheckRate);
+    // Enough VUs that a slow request never holds back the schedule at this rate.
+    reports.agentAtRate = await connect('conn-client-rate', `${vip}:80`, ['--rate', rate, '--vus', '64']);
+    vegeta = await runAgent('conn-client-vegeta', [
+      'vegeta',
+      '--url',
+      `http://${vip}/hostname`,
+      '--rate',
+      rate,
+      '--duration',
+      `${params.seconds}s`,
+    ]).then((r) => r as unknown as VegetaReport);
   }
 
   return {
-    async start() {},
+    async start() {
+      await createTarget().catch(note('creating the target'));
+    },
+    async mark(phase) {
+      if (params.atEachPhase && vip) await measureAtSize(phase).catch(note(`after phase ${phase}`));
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
-      await measure().catch((err: unknown) =>
-        errors.push(`connection latency: ${err instanceof Error ? err.message : err}`),
-      );
+      if (!vip) return;
+      if (!params.atEachPhase) await measureAtSize('end').catch(note('through the VIP'));
+      if (podIp) reports.direct = await connect('conn-client-direct', `${podIp}:8080`).catch(note('direct'));
+      if (params.crossCheckRate > 0) await crossCheck().catch(note('the vegeta cross-check'));
+      if (params.endpointChurn)
+        churn = await measureEndpointChurn(ctx, target, `${vip}:80`, nodes[0]!.name).catch(
+          note('during endpoint churn'),
+        );
+      await apps.deleteNamespacedDeployment({ name: target, namespace: 'default' }).catch(() => {});
+      await core.deleteNamespacedService({ name: target, namespace: 'default' }).catch(() => {});
     },
     collect(): MeasurementResult {
       const v = reports.viaVip?.summary;
       const d = reports.direct?.summary;
-      const diff = (a?: number, b?: number) =>
-        a !== undefined && b !== undefined ? Math.round((a - b) * 1000) / 1000 : null;
+      const a = reports.agentAtRate?.summary;
+      const diff = (x?: number, y?: number) =>
+        x !== undefined && y !== undefined ? Math.round((x - y) * 1000) / 1000 : null;
       return {
         name: 'connectionLatency',
-        definition: `new connections (one per request) from a pod on real node 1: through a ClusterIP to 2 agnhost pods on real node 2, then straight to one pod's IP; ${params.vus} VUs for ${params.seconds} s each`,
-        source: "scalelab agent's HDR histograms (k6 metric names)",
+        definition:
+          `new connections (one per request) from a pod on real node 1 through a ClusterIP to 2 agnhost pods on real node 2, ` +
+          `${params.vus} VUs for ${params.seconds} s${params.atEachPhase ? ' after every phase' : ' after the last phase'}; ` +
+          `then straight to one pod's IP; then the agent and vegeta at ${params.crossCheckRate} requests/s each` +
+          `${params.endpointChurn ? '; then a rolling update of the 2 target pods under a probe opening a connection every 5 ms' : ''}`,
+        source:
+          "scalelab agent's HDR histograms (k6 metric names), vegeta's JSON report, the churn probe's replies",
         units: 'ms',
         summary: {
           requests: v?.http_reqs ?? null,
@@ -169,8 +226,16 @@ export function createConnectionLatency(
             v?.trends.http_req_connecting.p50,
             d?.trends.http_req_connecting.p50,
           ),
+          agentAtRateP50Ms: a?.trends.req_total.p50 ?? null,
+          agentAtRateP99Ms: a?.trends.req_total.p99 ?? null,
+          vegetaP50Ms: vegeta?.latencies.p50 ?? null,
+          vegetaP99Ms: vegeta?.latencies.p99 ?? null,
+          agentMinusVegetaP50Ms: diff(a?.trends.req_total.p50, vegeta?.latencies.p50),
+          churnErrorRate: churn?.errorRate ?? null,
+          churnRemovedBackendHits: churn?.removedBackendHits ?? null,
+          churnLastRemovedBackendHitMs: churn?.lastRemovedBackendHitMs ?? null,
         },
-        details: reports,
+        details: { bySize, churn, vegeta, ...reports },
         errors,
       };
     },

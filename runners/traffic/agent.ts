@@ -4,10 +4,13 @@
  */
 import { vipProbeCommand } from './commands/vip-probe.ts';
 import { runProfileCommand } from './commands/run-profile.ts';
+import { vegetaCommand } from './commands/vegeta.ts';
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   'vip-probe': vipProbeCommand,
   run: runProfileCommand,
+  vegeta: vegetaCommand,
+
 };
 
 const [command, ...rest] = process.argv.slice(2);

@@ -34,3 +34,27 @@ test('a profile runs its iterations against a loopback server and judges its thr
     server.close();
   }
 });
+
+test('a constant arrival rate starts iterations on schedule, whatever the latency', async () => {
+  // Each reply takes 30 ms; at 100 arrivals/s one VU could do ~33/s, so 8 VUs keep the schedule.
+  const server = createServer((_req, res) => setTimeout(() => res.end('pod-a'), 30)).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const target = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const r = await runProfile(
+      { options: { rate: 100, vus: 8, duration: '1s' }, default: connect.default },
+      { TARGET: target },
+    );
+    assert.ok(Math.abs(r.summary.http_reqs - 100) <= 2, `${r.summary.http_reqs} requests`);
+    assert.equal(r.summary.dropped_iterations, 0);
+    assert.ok(r.summary.trends.req_total.p50 >= 30);
+    // One VU cannot keep 100/s at 30 ms each: most arrivals are dropped and counted.
+    const starved = await runProfile(
+      { options: { rate: 100, vus: 1, duration: '1s' }, default: connect.default },
+      { TARGET: target },
+    );
+    assert.ok(starved.summary.dropped_iterations > 50, `${starved.summary.dropped_iterations} dropped`);
+  } finally {
+    server.close();
+  }
+});

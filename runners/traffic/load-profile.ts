@@ -17,6 +17,11 @@ export interface ProfileOptions {
   readonly iterations?: number;
   /** Ramping VUs: each stage moves to `target` VUs over `duration`. */
   readonly stages?: readonly { duration: string; target: number }[];
+  /**
+   * k6's constant-arrival-rate: start this many iterations per second whatever the latency (an open model),
+   * with at most `vus` running at once; arrivals with no free VU are counted as dropped_iterations.
+   */
+  readonly rate?: number;
   /** k6 thresholds: metric name → expressions, e.g. { http_req_duration: ['p(99)<200'] }. */
   readonly thresholds?: Readonly<Record<string, readonly string[]>>;
 }
@@ -71,30 +76,39 @@ export async function runProfile(
   };
   const more = () =>
     !signal?.aborted && (remaining !== undefined ? remaining > 0 : performance.now() - t0 < total);
+  const iterate = async (id: number, iteration: number) => {
+    if (remaining !== undefined) remaining--;
+    await p
+      .default({
+        id,
+        iteration,
+        env,
+        get: async (url) => {
+          const t = await timedGet(url);
+          metrics.addRequest(t);
+          return t;
+        },
+      })
+      .catch(() => {});
+    metrics.iterations++;
+  };
   const vu = async (id: number) => {
     for (let iteration = 0; more(); iteration++) {
       if (id >= wanted(performance.now() - t0)) {
         await new Promise((r) => setTimeout(r, 50));
         continue;
       }
-      if (remaining !== undefined) remaining--;
-      await p
-        .default({
-          id,
-          iteration,
-          env,
-          get: async (url) => {
-            const t = await timedGet(url);
-            metrics.addRequest(t);
-            return t;
-          },
-        })
-        .catch(() => {});
-      metrics.iterations++;
+      await iterate(id, iteration);
     }
   };
-  const maxVus = Math.max(o.vus ?? 1, ...stages.map((s) => s.target));
-  await Promise.all(Array.from({ length: maxVus }, (_, i) => vu(i)));
+  // With iterations instead of a duration, arrivals go on until they are used up.
+  const arrivalsEndMs = remaining !== undefined ? Infinity : total;
+  if (o.rate !== undefined) await arrivals(o.rate, o.vus ?? 1, t0, arrivalsEndMs, more, iterate, metrics);
+  else {
+    const maxVus = Math.max(o.vus ?? 1, ...stages.map((s) => s.target));
+    await Promise.all(Array.from({ length: maxVus }, (_, i) => vu(i)));
+  }
+
   const summary = metrics.summary();
   const thresholds = Object.entries(o.thresholds ?? {}).flatMap(([metric, exprs]) =>
     exprs.map((expression) => {
@@ -110,4 +124,35 @@ export async function runProfile(
     }),
   );
   return { summary, thresholds, seconds: Math.round(performance.now() - t0) / 1000 };
+}
+
+/** The constant-arrival-rate executor: arrival n is due at t0 + n/rate, late or not; a busy pool drops it. */
+async function arrivals(
+  rate: number,
+  maxVus: number,
+  t0: number,
+  endMs: number,
+  more: () => boolean,
+  iterate: (id: number, iteration: number) => Promise<void>,
+  metrics: AgentMetrics,
+): Promise<void> {
+  const free = Array.from({ length: maxVus }, (_, i) => i);
+  const running = new Set<Promise<void>>();
+  for (let n = 0; (n * 1000) / rate < endMs; n++) {
+    const wait = t0 + (n * 1000) / rate - performance.now();
+
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (!more()) break;
+    const id = free.pop();
+    if (id === undefined) {
+      metrics.droppedIterations++;
+      continue;
+    }
+    const run: Promise<void> = iterate(id, n).finally(() => {
+      free.push(id);
+      running.delete(run);
+    });
+    running.add(run);
+  }
+  await Promise.all(running);
 }

@@ -10,6 +10,9 @@ export const trendNames = [
   'http_req_waiting',
   'http_req_receiving',
   'http_req_duration',
+  // Not a k6 metric: the whole request (blocked + looking_up + connecting + duration), which is what vegeta
+  // and most other tools call latency; the cross-check compares on it.
+  'req_total',
 ] as const;
 export type TrendName = (typeof trendNames)[number];
 
@@ -28,6 +31,8 @@ export class AgentMetrics {
   private failed = 0;
   private requests = 0;
   iterations = 0;
+  /** k6's dropped_iterations: arrivals a constant-rate profile could not start because every VU was busy. */
+  droppedIterations = 0;
 
   constructor() {
     for (const n of trendNames)
@@ -52,6 +57,7 @@ export class AgentMetrics {
       http_req_waiting: t.waiting,
       http_req_receiving: t.receiving,
       http_req_duration: t.duration,
+      req_total: t.blocked + t.looking_up + t.connecting + t.duration,
     };
     for (const n of trendNames) this.trends.get(n)!.recordValue(Math.max(1, Math.round(values[n] * 1000)));
   }
@@ -62,6 +68,7 @@ export class AgentMetrics {
     http_req_failed: number;
     http_reqs: number;
     iterations: number;
+    dropped_iterations: number;
   } {
     const trends = {} as Record<TrendName, TrendSummary>;
     for (const [n, h] of this.trends) {
@@ -80,6 +87,7 @@ export class AgentMetrics {
       http_req_failed: this.requests ? this.failed / this.requests : 0,
       http_reqs: this.requests,
       iterations: this.iterations,
+      dropped_iterations: this.droppedIterations,
     };
   }
 }

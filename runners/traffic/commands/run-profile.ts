@@ -1,5 +1,6 @@
 /**
- * `agent run --profile <module.ts> [--env K=V ...] [--vus N] [--duration 10s]`
+ * `agent run --profile <module.ts> [--env K=V ...] [--vus N] [--duration 10s] [--rate N]`
+
  *
  * Runs a k6-style load profile (runners/traffic/load-profile.ts) and prints its report as one JSON line:
  * k6-named metrics from HDR histograms, and each threshold's verdict. Exit 0 even when a threshold fails:
@@ -17,6 +18,7 @@ export async function runProfileCommand(args: string[]): Promise<void> {
       env: { type: 'string', multiple: true },
       vus: { type: 'string' },
       duration: { type: 'string' },
+      rate: { type: 'string' },
     },
   });
   if (!values.profile) throw new Error('run: --profile is required');
@@ -29,6 +31,7 @@ export async function runProfileCommand(args: string[]): Promise<void> {
     ...loaded.options,
     ...(values.vus ? { vus: Number(values.vus), stages: undefined } : {}),
     ...(values.duration ? { duration: values.duration, iterations: undefined } : {}),
+    ...(values.rate ? { rate: Number(values.rate) } : {}),
   };
   process.stdout.write(JSON.stringify(await runProfile({ options, default: loaded.default }, env)) + '\n');
 }

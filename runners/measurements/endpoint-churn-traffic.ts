@@ -1,0 +1,166 @@
+/**
+ * Traffic during a rolling update of a Service's endpoints: how long new connections still reach backends
+ * that are being removed, and how many fail. A probe pod opens a new connection to the VIP every few ms
+ * (`agent vip-probe`, one line per reply naming the pod that answered) while the target Deployment rolls;
+ * the harness records when each old pod was marked for deletion (its deletionTimestamp, seen by polling
+ * every 100 ms). A reply from an old pod after that moment is a hit on a removed backend.
+ */
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { sleep } from '../../infra/lab/processes.ts';
+import type { MeasurementContext } from './measurement.ts';
+import { agentPod, containerLogPath, mergePatch, readLog, until } from './client-pod.ts';
+
+export interface EndpointChurnFindings {
+  readonly requests: number;
+  readonly errors: number;
+  readonly errorRate: number;
+  /** Replies from a pod after it was marked for deletion. */
+  readonly removedBackendHits: number;
+  /** The latest such reply, in ms after its pod was marked. */
+  readonly lastRemovedBackendHitMs: number | null;
+  /** First to last failed connection, ms (null when none failed). */
+  readonly errorWindowMs: number | null;
+  readonly rolloutSeconds: number;
+  readonly podsReplaced: number;
+  readonly firstErrors: string[];
+}
+
+/** One probe line: `<epoch ms> <hostname>` or `<epoch ms> - <error>`. */
+export function parseProbeLine(line: string): { t: number; host?: string; error?: string } | undefined {
+  const m = /^(\d+) (\S+)(?: (.*))?$/.exec(line.trim());
+  if (!m) return undefined;
+  return m[2] === '-' ? { t: Number(m[1]), error: m[3] ?? 'error' } : { t: Number(m[1]), host: m[2] };
+}
+
+/** What the probe saw between `from` and `to`, against the moments old pods were marked for deletion. */
+export function analyseChurnProbe(
+  lines: readonly string[],
+  removedAt: ReadonlyMap<string, number>,
+  from: number,
+  to: number,
+): Omit<EndpointChurnFindings, 'rolloutSeconds' | 'podsReplaced'> {
+  let requests = 0;
+  let errors = 0;
+  let hits = 0;
+  let lastHit: number | null = null;
+  let firstError: number | null = null;
+  let lastError: number | null = null;
+  const firstErrors: string[] = [];
+  for (const line of lines) {
+    const r = parseProbeLine(line);
+    if (!r || r.t < from || r.t > to) continue;
+    requests++;
+    if (r.error !== undefined) {
+      errors++;
+      firstError ??= r.t;
+      lastError = r.t;
+      if (firstErrors.length < 3) firstErrors.push(r.error);
+      continue;
+    }
+    const removed = removedAt.get(r.host!);
+    if (removed !== undefined && r.t > removed) {
+      hits++;
+      lastHit = Math.max(lastHit ?? 0, r.t - removed);
+    }
+  }
+  return {
+    requests,
+    errors,
+    errorRate: requests ? errors / requests : 0,
+    removedBackendHits: hits,
+    lastRemovedBackendHitMs: lastHit,
+    errorWindowMs: firstError !== null && lastError !== null ? lastError - firstError : null,
+    firstErrors,
+  };
+}
+
+/** Rolls `deployment` (pods labelled app=<deployment>) while probing `vip`; the probe runs on `clientNode`. */
+export async function measureEndpointChurn(
+  ctx: MeasurementContext,
+  deployment: string,
+  vip: string,
+  clientNode: string,
+): Promise<EndpointChurnFindings> {
+  const core = ctx.kc.makeApiClient(CoreV1Api);
+  const apps = ctx.kc.makeApiClient(AppsV1Api);
+  const selector = `app=${deployment}`;
+  const oldPods = (await core.listNamespacedPod({ namespace: 'default', labelSelector: selector })).items.map(
+    (p) => p.metadata!.name!,
+  );
+  const probe = await core.createNamespacedPod({
+    namespace: 'default',
+    body: agentPod(
+      'conn-churn-probe',
+      clientNode,
+      ['vip-probe', '--url', `http://${vip}/hostname`, '--interval-ms', '5', '--timeout-ms', '1000'],
+      ctx.runId,
+    ),
+  });
+  const log = containerLogPath(ctx.state, probe);
+  const removedAt = new Map<string, number>();
+  let watching = true;
+  try {
+    await until(
+      'the churn probe to answer',
+      async () => (/^\d+ [^-]/m.test(readLog(log)) ? true : undefined),
+      60_000,
+      ctx.signal,
+    );
+    // Marked for deletion: seen by polling, so up to ~100 ms late (a lag in the removed backend's favour).
+    const watcher = (async () => {
+      while (watching) {
+        const pods = await core
+          .listNamespacedPod({ namespace: 'default', labelSelector: selector })
+          .catch(() => undefined);
+        const now = Date.now();
+        for (const name of oldPods) {
+          const p = pods?.items.find((x) => x.metadata?.name === name);
+          if (pods && (!p || p.metadata?.deletionTimestamp) && !removedAt.has(name)) removedAt.set(name, now);
+        }
+        await sleep(100);
+      }
+    })();
+    await sleep(2000);
+    const from = Date.now();
+    await apps.patchNamespacedDeployment(
+      {
+        name: deployment,
+        namespace: 'default',
+        body: { spec: { template: { metadata: { annotations: { 'scalelab.io/restartedAt': `${from}` } } } } },
+      },
+      mergePatch,
+    );
+    await until(
+      `${deployment} to finish rolling`,
+      async () => {
+        const d = await apps.readNamespacedDeployment({ name: deployment, namespace: 'default' });
+        const want = d.spec?.replicas ?? 0;
+        const s = d.status;
+        const done =
+          s?.updatedReplicas === want &&
+          s.readyReplicas === want &&
+          s.replicas === want &&
+          oldPods.every((n) => removedAt.has(n));
+        return done ? true : undefined;
+      },
+      180_000,
+      ctx.signal,
+    );
+    const rolloutSeconds = (Date.now() - from) / 1000;
+    // Connections made after the rollout still count: stale rules show up here.
+    await sleep(3000);
+    watching = false;
+    await watcher;
+    const to = Date.now();
+    return {
+      ...analyseChurnProbe(readLog(log).split('\n'), removedAt, from, to),
+      rolloutSeconds,
+      podsReplaced: oldPods.length,
+    };
+  } finally {
+    watching = false;
+    await core
+      .deleteNamespacedPod({ name: 'conn-churn-probe', namespace: 'default', gracePeriodSeconds: 0 })
+      .catch(() => {});
+  }
+}
