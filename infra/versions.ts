@@ -8,6 +8,9 @@ export interface GoModulePin {
   readonly stagingVersion?: string;
   /** Dependencies raised above what upstream asks, where the proxy here lacks upstream's version. */
   readonly requireOverrides?: Readonly<Record<string, string>>;
+  /** Upstream's own replace directives, which Go ignores outside the main module: the wrapper repeats them. */
+  readonly replaces?: Readonly<Record<string, string>>;
+
   readonly programs: Readonly<Record<string, string>>;
 }
 

@@ -42,3 +42,12 @@ test('every pinned program has a version check', () => {
   for (const r of recipes)
     assert.deepEqual(Object.keys(r.versionChecks).sort(), Object.keys(r.pin.programs).sort(), r.group);
 });
+
+test("upstream's own replace directives are repeated in the wrapper", () => {
+  const kb = recipes.find((r) => r.group === 'kube-burner')!;
+  const mod = wrapperGoMod(kb, 'module github.com/kube-burner/kube-burner\n\ngo 1.22.0\n');
+  assert.match(
+    mod,
+    /^\tk8s\.io\/kube-openapi => k8s\.io\/kube-openapi v0\.0\.0-20240430033511-f0e62f92d13f$/m,
+  );
+});

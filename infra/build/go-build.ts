@@ -126,9 +126,12 @@ export function wrapperGoMod(recipe: GoRecipe, upstreamGoMod: string): string {
     '',
   ];
   const staging = recipe.pin.stagingVersion ? stagingModules(upstreamGoMod) : [];
-  if (staging.length) {
-    lines.push('replace (', ...staging.map((m) => `\t${m} => ${m} ${recipe.pin.stagingVersion}`), ')', '');
-  }
+  const replaces = [
+    ...staging.map((m) => `\t${m} => ${m} ${recipe.pin.stagingVersion}`),
+    ...Object.entries(recipe.pin.replaces ?? {}).map(([m, v]) => `\t${m} => ${m} ${v}`),
+  ];
+  if (replaces.length) lines.push('replace (', ...replaces, ')', '');
+
   return lines.join('\n');
 }
 

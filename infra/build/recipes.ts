@@ -85,8 +85,15 @@ export const recipes: readonly GoRecipe[] = [
     versionChecks: { flannel: { args: ['--version'], expect: pin('flannel').version } },
   },
   {
+    group: 'kube-burner',
+    pin: pin('kube-burner'),
+    ldflags: () => [`-X github.com/cloud-bulldozer/go-commons/version.Version=${pin('kube-burner').version}`],
+    versionChecks: { 'kube-burner': { args: ['version'], expect: `Version: ${pin('kube-burner').version}` } },
+  },
+  {
     group: 'vegeta',
     pin: pin('vegeta'),
+
     ldflags: () => [`-X main.Version=${pin('vegeta').version}`],
     versionChecks: { vegeta: { args: ['-version'], expect: `Version: ${pin('vegeta').version}` } },
   },
