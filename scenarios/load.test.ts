@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScenario, ScenarioError } from './load.ts';
@@ -98,4 +99,20 @@ test('scenarios/schema.json is the schema the code has (regenerate: npx scalelab
   const committed = JSON.parse(readFileSync(join(here, 'schema.json'), 'utf8'));
   const { $schema: _s, title: _t, ...rest } = committed;
   assert.deepEqual(rest, JSON.parse(JSON.stringify(scenarioSchema.jsonSchema())));
+});
+
+test('a file over 1 MiB, a missing file and a directory are refused before parsing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scalelab-bad-'));
+  const huge = join(dir, 'huge.yaml');
+  writeFileSync(huge, `name: huge\ndescription: "${'x'.repeat(2 * 1024 * 1024)}"\n`);
+  const cases: [string, RegExp][] = [
+    [huge, /huge\.yaml:1:1 \(file\): is \d+ bytes; a scenario may be at most 1048576 bytes/],
+    [join(dir, 'missing.yaml'), /missing\.yaml:1:1 \(file\): cannot be read: ENOENT/],
+    [dir, /:1:1 \(file\): not a regular file/],
+  ];
+  for (const [path, message] of cases)
+    assert.throws(
+      () => loadScenario(path),
+      (err: unknown) => err instanceof ScenarioError && message.test(err.message),
+    );
 });

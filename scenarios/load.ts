@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { scenarioSchema, type Scenario } from './schema.ts';
@@ -41,10 +41,60 @@ export interface LoadedScenario {
   readonly text: string;
 }
 
+/** A scenario is a page of YAML; anything bigger is a mistake (or an attack), refused before it is read. */
+export const maxScenarioBytes = 1024 * 1024;
+/** Background kwok pods a scenario may ask for: 4× issue 7's 50,000, far past what one machine runs. */
+const maxBackgroundPods = 200_000;
+/** YAML aliases the file may expand; a "billion laughs" file needs thousands. */
+
+const maxAliasCount = 100;
+
+/** The file's text: it must exist, be a regular file of at most maxScenarioBytes, and be UTF-8. */
+function readScenarioText(file: string): string {
+  const fileProblem = (message: string, line = 1, col = 1) =>
+    new ScenarioError([{ file, line, col, path: '', message }]);
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw fileProblem('not a regular file');
+    size = st.size;
+  } catch (err) {
+    if (err instanceof ScenarioError) throw err;
+    throw fileProblem(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (size > maxScenarioBytes)
+    throw fileProblem(`is ${size} bytes; a scenario may be at most ${maxScenarioBytes} bytes (1 MiB)`);
+  const bytes = readFileSync(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = firstNonUtf8Byte(bytes);
+    const before = new TextDecoder().decode(bytes.subarray(0, bad)).split('\n');
+    throw fileProblem(
+      `is not UTF-8 text (byte 0x${bytes[bad]?.toString(16).padStart(2, '0')} at offset ${bad}); save it as UTF-8`,
+      before.length,
+      before.at(-1)!.length + 1,
+    );
+  }
+}
+
+/** Where a UTF-8 decoder stops: the first byte that does not start or continue a well-formed sequence. */
+function firstNonUtf8Byte(b: Uint8Array): number {
+  for (let i = 0; i < b.length;) {
+    const c = b[i]!;
+    const more =
+      c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : (c & 0xf0) === 0xe0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (more < 0) return i;
+    for (let k = 1; k <= more; k++) if (i + k >= b.length || (b[i + k]! & 0xc0) !== 0x80) return i;
+    i += more + 1;
+  }
+  return b.length;
+}
+
 /** Reads, parses and validates a scenario file; throws ScenarioError listing every problem with its position. */
-export function loadScenario(file: string, text = readFileSync(file, 'utf8')): LoadedScenario {
+export function loadScenario(file: string, text = readScenarioText(file)): LoadedScenario {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems: ScenarioProblem[] = doc.errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
     return {
@@ -56,8 +106,24 @@ export function loadScenario(file: string, text = readFileSync(file, 'utf8')): L
     };
   });
   if (problems.length) throw new ScenarioError(problems);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount });
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases would expand past maxAliasCount.
+    throw new ScenarioError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        path: '',
+        message: `not accepted: ${err instanceof Error ? err.message : String(err)} (at most ${maxAliasCount} alias expansions)`,
+      },
+    ]);
+  }
   const issues: Issue[] = [];
-  const scenario = scenarioSchema.parse(doc.toJS(), [], issues);
+  const scenario = scenarioSchema.parse(value, [], issues);
+
   if (scenario) issues.push(...semanticIssues(scenario));
   if (issues.length || !scenario) {
     throw new ScenarioError(
@@ -117,6 +183,13 @@ function semanticIssues(s: Scenario): Issue[] {
     if (names.indexOf(n) !== i)
       issues.push({ path: ['measurements', i, 'name'], message: `"${n}" is listed twice` });
   });
+  const backgroundPods = s.background.services * s.background.endpointsPerService;
+  if (backgroundPods > maxBackgroundPods) {
+    issues.push({
+      path: ['background'],
+      message: `${s.background.services} Services × ${s.background.endpointsPerService} endpoints is ${backgroundPods} kwok pods; at most ${maxBackgroundPods}`,
+    });
+  }
   if (s.background.services > 0 && s.cluster.fakeNodes === 0) {
     issues.push({
       path: ['background', 'services'],
