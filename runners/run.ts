@@ -10,7 +10,7 @@ import { labDown } from '../infra/lab/down.ts';
 import { parseLabUpOptions } from '../infra/lab/spec.ts';
 import { installedVersions } from '../infra/build/debian.ts';
 import { versions } from '../infra/versions.ts';
-import { sleep } from '../infra/lab/processes.ts';
+import { sleepUnlessAborted } from '../infra/lab/processes.ts';
 import { timedStep, type Log } from './events.ts';
 import { createMeasurement } from './measurements/registry.ts';
 import type { Measurement } from './measurements/measurement.ts';
@@ -76,6 +76,8 @@ export async function runScenario(
         detail: v.status,
       });
     }
+    // A variant stops itself on an interrupt; the run as a whole must still say it was interrupted.
+    signal.throwIfAborted();
     writer.results.status = 'finished';
   } catch (err) {
     writer.results.status = signal.aborted ? 'interrupted' : 'failed';
@@ -172,7 +174,7 @@ async function runVariant(
         const stats = await Promise.all(
           phase.churn.map((c) => runChurn(kc, runId, bg, c, random, log, signal)),
         );
-        if (phase.holdSeconds > 0) await sleep(phase.holdSeconds * 1000);
+        if (phase.holdSeconds > 0) await sleepUnlessAborted(phase.holdSeconds * 1000, signal);
         return stats;
       });
       for (const c of churn)

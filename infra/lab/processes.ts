@@ -138,3 +138,19 @@ export function processUsage(
 const clockTicks = 100;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A sleep that an interrupt cuts short: it rejects with the signal's reason ("interrupted by SIGINT"). */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

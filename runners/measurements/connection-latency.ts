@@ -174,6 +174,16 @@ export function createConnectionLatency(
     ]).then((r) => r as unknown as VegetaReport);
   }
 
+  async function measureAfterPhases(): Promise<void> {
+    if (!params.atEachPhase) await measureAtSize('end').catch(note('through the VIP'));
+    if (podIp) reports.direct = await connect('conn-client-direct', `${podIp}:8080`).catch(note('direct'));
+    if (params.crossCheckRate > 0) await crossCheck().catch(note('the vegeta cross-check'));
+    if (params.endpointChurn)
+      churn = await measureEndpointChurn(ctx, target, `${vip}:80`, nodes[0]!.name).catch(
+        note('during endpoint churn'),
+      );
+  }
+
   return {
     async start() {
       await createTarget().catch(note('creating the target'));
@@ -185,13 +195,9 @@ export function createConnectionLatency(
       if (stopped) return;
       stopped = true;
       if (!vip) return;
-      if (!params.atEachPhase) await measureAtSize('end').catch(note('through the VIP'));
-      if (podIp) reports.direct = await connect('conn-client-direct', `${podIp}:8080`).catch(note('direct'));
-      if (params.crossCheckRate > 0) await crossCheck().catch(note('the vegeta cross-check'));
-      if (params.endpointChurn)
-        churn = await measureEndpointChurn(ctx, target, `${vip}:80`, nodes[0]!.name).catch(
-          note('during endpoint churn'),
-        );
+      // After an interrupt, only clean up: the run is being torn down.
+      if (!ctx.signal.aborted) await measureAfterPhases();
+
       await apps.deleteNamespacedDeployment({ name: target, namespace: 'default' }).catch(() => {});
       await core.deleteNamespacedService({ name: target, namespace: 'default' }).catch(() => {});
     },
