@@ -58,6 +58,19 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     assert.ok((m.connectionLatency!.requests ?? 0) > 100, 'the agent made new connections through the VIP');
     assert.equal(m.connectionLatency!.failedRate, 0);
     assert.ok((m.connectionLatency!.directRequests ?? 0) > 100, 'and straight to a pod');
+    assert.ok((m.connectionLatency!.vegetaP50Ms ?? 0) > 0, 'vegeta ran against the same target');
+    assert.ok((m.connectionLatency!.agentAtRateP50Ms ?? 0) > 0, 'and the agent at the same rate');
+    assert.notEqual(m.connectionLatency!.churnErrorRate, null, 'the endpoint rollout was probed');
+
+    // Secrets (issue 9): no key, certificate, token or kubeconfig credential in the results or the output.
+    for (const [what, text] of [
+      ['results', readFileSync(join(out, file!), 'utf8')],
+      ['output', r.stdout + r.stderr],
+    ] as const) {
+      assert.doesNotMatch(text, /-----BEGIN [A-Z ]+-----/, `a PEM block in the ${what}`);
+      assert.doesNotMatch(text, /client-(key|certificate)-data|"token"\s*:/, `a credential in the ${what}`);
+      assert.doesNotMatch(text, /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\./, `a JWT in the ${what}`);
+    }
 
     assert.ok(['passed', 'slo-failed', 'invalid'].includes(v!.status), v!.status);
     assert.match(r.stderr, /variant\s+status/);
