@@ -20,6 +20,7 @@ import { createBackground } from './churn/workload.ts';
 import { ResultsWriter } from './results/writer.ts';
 import { resultsSchemaVersion, type SloVerdict, type VariantResult } from './results/schema.ts';
 import { ValidityMonitor } from './validity.ts';
+import { deadComponents, injectFault, type FaultRecord } from './faults.ts';
 
 /** Exit codes (docs/cli.md): 0 all passed or invalid-only, 1 a variant failed, 3 an SLO failed, 130 interrupted. */
 /**
@@ -124,6 +125,10 @@ async function runVariant(
   const runId = randomBytes(4).toString('hex');
   const measurements: Measurement[] = [];
   let monitor: ValidityMonitor | undefined;
+  // Aborted on an interrupt or when this variant fails: measurements then only clean up.
+  const variantAbort = new AbortController();
+  const variantSignal = AbortSignal.any([signal, variantAbort.signal]);
+  const faults: FaultRecord[] = [];
   try {
     await labDown(runLab, log);
     const spec = parseLabUpOptions({
@@ -160,7 +165,7 @@ async function runVariant(
       endpointsPerService: bg.endpointsPerService,
       seconds: Math.round(seconds * 1000) / 1000,
     };
-    const ctx = { state, kc, log, signal, runId };
+    const ctx = { state, kc, log, signal: variantSignal, runId };
     monitor = new ValidityMonitor(kc, scenario.cluster.fakeNodes);
     monitor.start();
     for (const m of scenario.measurements) {
@@ -170,10 +175,22 @@ async function runVariant(
     }
     for (const phase of scenario.phases) {
       const t0 = performance.now();
+      const phaseFaults: FaultRecord[] = [];
       const { value: churn } = await timedStep(log, `phase ${phase.name}`, async () => {
-        const stats = await Promise.all(
-          phase.churn.map((c) => runChurn(kc, runId, bg, c, random, log, signal)),
-        );
+        const injected = phase.faults.map(async (f) => {
+          await sleepUnlessAborted(f.afterSeconds * 1000, signal);
+          const r = await injectFault(state, kc, f, phase.name);
+          phaseFaults.push(r);
+          faults.push(r);
+          log({
+            kind: 'warn',
+            message: `fault: ${r.error ? `could not kill ${r.target}: ${r.error}` : `killed ${r.target} (pid ${r.pid}) at ${r.at}`}`,
+          });
+        });
+        const [stats] = await Promise.all([
+          Promise.all(phase.churn.map((c) => runChurn(kc, runId, bg, c, random, log, signal))),
+          Promise.all(injected),
+        ]);
         if (phase.holdSeconds > 0) await sleepUnlessAborted(phase.holdSeconds * 1000, signal);
         return stats;
       });
@@ -183,16 +200,20 @@ async function runVariant(
             kind: 'warn',
             message: `${phase.name}: ${c.errors} API errors in ${c.kind} churn, e.g. ${c.firstErrors[0]}`,
           });
-      for (const m of measurements) await m.mark?.(phase.name);
+      const dead = deadComponents(state, faults);
+      if (!dead.length) for (const m of measurements) await m.mark?.(phase.name);
       result.phases.push({
         name: phase.name,
         churn,
         holdSeconds: phase.holdSeconds,
         seconds: Math.round(performance.now() - t0) / 1000,
+        ...(phaseFaults.length ? { faults: phaseFaults } : {}),
       });
       writer.save();
+      if (dead.length) throw new Error(`after phase ${phase.name}: ${dead.join('; ')}`);
     }
   } catch (err) {
+    variantAbort.abort(err);
     result.status = 'failed';
     result.errors.push(err instanceof Error ? err.message : String(err));
     log({ kind: 'warn', message: `variant ${run.id} failed: ${result.errors.at(-1)}` });

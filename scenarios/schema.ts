@@ -45,10 +45,33 @@ const churn = object({
   pace,
 });
 
+export const faultTargets = [
+  'kube-apiserver',
+  'etcd',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kwok',
+  'kube-proxy',
+  'node-agent',
+  'coredns',
+] as const;
+
+const fault = object(
+  {
+    /** The component whose process gets SIGKILL: a lab daemon, or the coredns process of a CoreDNS pod. */
+    kill: oneOf(faultTargets, 'the component to kill'),
+    /** For kube-proxy and node-agent: which real node's (1-based). */
+    node: optional(number({ min: 1, max: maxRealNodes, integer: true }), 1),
+    afterSeconds: optional(number({ min: 0, max: 3600, unit: 'seconds after the phase starts' }), 0),
+  },
+  'a process killed mid-phase',
+);
+
 const phase = object({
   name: string({ pattern: /^[a-z][a-z0-9-]{0,40}$/, hint: 'a short lowercase name' }),
   churn: optional(array(churn), []),
   holdSeconds: optional(number({ min: 0, max: 3600, unit: 'seconds' }), 0),
+  faults: optional(array(fault), []),
 });
 
 const measurement = tagged(
@@ -122,5 +145,6 @@ export const scenarioSchema = object(
 export type Scenario = Infer<typeof scenarioSchema>;
 export type Phase = Infer<typeof phase>;
 export type ChurnSpec = Infer<typeof churn>;
+export type FaultSpec = Infer<typeof fault>;
 export type Pace = Infer<typeof pace>;
 export type MeasurementSpec = Infer<typeof measurement>;

@@ -1,6 +1,7 @@
 import type { MeasurementResult } from '../measurements/measurement.ts';
 import type { ChurnStats } from '../churn/driver.ts';
 import type { Variant } from '../../scenarios/plan.ts';
+import type { FaultRecord } from '../faults.ts';
 
 /** Bumped on any change a reader must know about; readers refuse versions they do not know. */
 export const resultsSchemaVersion = 'scalelab.results/v1';
@@ -34,6 +35,8 @@ export interface PhaseResult {
   readonly churn: readonly ChurnStats[];
   readonly holdSeconds: number;
   readonly seconds: number;
+  /** Processes the scenario killed in this phase, and when. */
+  readonly faults?: readonly FaultRecord[];
 }
 
 export interface SloVerdict {
