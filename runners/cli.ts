@@ -5,6 +5,8 @@ import { labCommand } from './commands/lab.ts';
 import { planCommand, schemaCommand, validateCommand } from './commands/scenario.ts';
 import { ScenarioError } from '../scenarios/load.ts';
 import { runCommand } from './commands/run.ts';
+import { reportCommand } from './commands/report.ts';
+import { siteCommand } from './commands/site.ts';
 
 /** Exit codes (docs/cli.md): 0 ok, 1 failure (named), 2 bad input (nothing started), 130 interrupted. */
 const program = new Command('scalelab')
@@ -16,7 +18,9 @@ const program = new Command('scalelab')
   .addCommand(validateCommand())
   .addCommand(planCommand())
   .addCommand(schemaCommand())
-  .addCommand(runCommand());
+  .addCommand(runCommand())
+  .addCommand(reportCommand())
+  .addCommand(siteCommand());
 
 try {
   await program.parseAsync(process.argv);

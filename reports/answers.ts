@@ -1,0 +1,242 @@
+/**
+ * The top of the page: the seed's questions answered in a sentence each, from the figures, with the honest
+ * caveat when the runs are too few to tell a difference from run-to-run noise. Comparisons pool the
+ * repetitions of every variant with that value on the axis (e.g. all nftables variants, whatever their pod
+ * network) and use the same test as the baseline comparison.
+ */
+import { parse } from 'yaml';
+import type { Variant } from '../scenarios/plan.ts';
+import { compareSamples } from './baseline.ts';
+import { measurementOf, servicesAfterPhases, summaryValue } from './figures.ts';
+import { countedReps, groupState, median, proxyLabel, type ScenarioGroup } from './groups.ts';
+import { formatByKey, formatCount, formatMs, plural } from './format.ts';
+
+export interface Answer {
+  readonly question: string;
+  /** The answer in a short sentence, shown first. */
+  readonly lead: string;
+  /** The figures behind it and the caveats. */
+  readonly detail: string;
+}
+
+interface AxisFigure {
+  readonly label: string;
+  readonly measurement: string;
+  readonly key: string;
+}
+
+export function answers(s: ScenarioGroup): Answer[] {
+  return [
+    {
+      question: 'Which proxy mode?',
+      ...compareAxis(s, 'mode', proxyLabel, [
+        { label: 'rule sync p50', measurement: 'ruleSync', key: 'syncP50Ms' },
+        {
+          label: 'network programming p99 (kube-proxy metric)',
+          measurement: 'networkProgrammingLatency',
+          key: 'kubeProxyP99Ms',
+        },
+        {
+          label: 'programming seen by the probe, p50',
+          measurement: 'networkProgrammingLatency',
+          key: 'probeAddP50Ms',
+        },
+        { label: 'new-connection p50', measurement: 'connectionLatency', key: 'connectP50Ms' },
+      ]),
+    },
+    {
+      question: 'Which pod network?',
+      ...compareAxis(s, 'pod network', (v) => v.podNetwork, [
+        { label: 'new-connection p50', measurement: 'connectionLatency', key: 'connectP50Ms' },
+        { label: 'new-connection p99', measurement: 'connectionLatency', key: 'connectP99Ms' },
+        { label: 'first byte p50', measurement: 'connectionLatency', key: 'firstByteP50Ms' },
+      ]),
+    },
+    { question: 'Does the node-local DNS cache pay off?', ...nodelocalAnswer(s) },
+    { question: 'At this scale?', ...scaleAnswer(s) },
+  ];
+}
+
+function compareAxis(
+  s: ScenarioGroup,
+  axis: string,
+  valueOf: (v: Variant) => string,
+  figures: AxisFigure[],
+): Omit<Answer, 'question'> {
+  const values = [...new Set(s.variants.map((g) => valueOf(g.variant)))];
+  const skipped = s.skipped.filter((k) => !values.includes(skippedValue(k.id, axis)));
+  const skippedNote = skipped.length
+    ? ` ${[...new Set(skipped.map((k) => skippedValue(k.id, axis)))].join(', ')} was skipped (see the verdicts).`
+    : '';
+  if (values.length < 2)
+    return { lead: 'Nothing to compare.', detail: `Only ${values[0] ?? 'no variant'} ran.${skippedNote}` };
+  // Values of one figure per axis value: the judgeable repetitions of every variant with that value.
+  const samples = (f: AxisFigure, value: string) =>
+    s.variants
+      .filter((g) => valueOf(g.variant) === value && countedReps(g).judged)
+      .flatMap((g) => countedReps(g).reps)
+      .map((r) => summaryValue(r.result, f.measurement, f.key))
+      .filter((x): x is number => x !== null);
+  const clauses: string[] = [];
+  const winners = new Set<string>();
+  const beyond: string[] = [];
+  let tooFew = 0;
+  const runsPer = new Set<number>();
+  for (const f of figures) {
+    const ranked = values
+      .map((value) => ({ value, xs: samples(f, value) }))
+      .filter((r) => r.xs.length > 0)
+      .map((r) => ({ ...r, median: median(r.xs) }))
+      .sort((a, b) => a.median - b.median);
+    if (ranked.length < 2) continue;
+    const [best, next] = [ranked[0]!, ranked[1]!];
+    ranked.forEach((r) => runsPer.add(r.xs.length));
+    clauses.push(`${f.label}: ${ranked.map((r) => `${r.value} ${formatByKey(f.key, r.median)}`).join(', ')}`);
+    winners.add(best.value);
+    const cmp = compareSamples(next.xs, best.xs);
+    if (cmp.verdict === 'improvement') beyond.push(`${f.label} (p = ${cmp.p!.toPrecision(2)})`);
+    else if (cmp.verdict !== 'no change') tooFew++;
+  }
+  if (clauses.length === 0)
+    return {
+      lead: 'Not measured.',
+      detail: `None of ${figures.map((f) => f.label).join(', ')} is in these results.${skippedNote}`,
+    };
+  const winner = winners.size === 1 ? [...winners][0]! : undefined;
+  const runs = [...runsPer].sort((a, b) => a - b);
+  const runsText = `${runs.length === 1 ? plural(runs[0]!, 'run') : `${runs.join('–')} runs`} per ${axis}`;
+  const lead =
+    beyond.length > 0 && winner
+      ? `${winner}: lower on every figure, beyond run-to-run noise on ${beyond.length} of ${clauses.length}.`
+      : beyond.length > 0
+        ? `Mixed: some differences are beyond run-to-run noise, but no ${axis} is lower on every figure.`
+        : tooFew === clauses.length
+          ? `Too close to call with ${runsText}${winner ? `; ${winner} is lower on every figure so far` : ''}.`
+          : `No difference beyond run-to-run noise${winner ? `; ${winner} is lower on every figure` : ''}.`;
+  const noise = [
+    beyond.length ? `Beyond noise (Mann–Whitney, p < 0.05): ${beyond.join(', ')}.` : '',
+    tooFew
+      ? `${runsText} (pooled over the other axes) cannot show a difference: the test needs at least 4 against 4.`
+      : '',
+  ].filter(Boolean);
+  return { lead, detail: `${clauses.join('; ')}. ${noise.join(' ')}${skippedNote}`.trim() };
+}
+
+/** The value a skipped variant id has on an axis: ids are podNetwork.proxy.dns. */
+function skippedValue(id: string, axis: string): string {
+  const [podNetwork, proxy, dns] = id.replace(/#\d+$/, '').split('.');
+  return (axis === 'mode' ? proxy : axis === 'pod network' ? podNetwork : dns) ?? id;
+}
+
+function uniqueReasons(skipped: readonly { reason: string }[]): string {
+  return [...new Set(skipped.map((k) => k.reason))].join('; ');
+}
+
+function nodelocalAnswer(s: ScenarioGroup): Omit<Answer, 'question'> {
+  const modes = new Set(s.variants.map((g) => g.variant.dns));
+  if (!modes.has('nodelocal')) {
+    const skipped = s.skipped.filter((k) => skippedValue(k.id, 'dns') === 'nodelocal');
+    return skipped.length
+      ? {
+          lead: 'Not answered here.',
+          detail: `The NodeLocal DNSCache variants were skipped: ${uniqueReasons(skipped)}.`,
+        }
+      : {
+          lead: 'Not answered here.',
+          detail: 'This scenario ran CoreDNS only (its variants list no nodelocal DNS).',
+        };
+  }
+  if (!s.variants.some((g) => g.reps.some((r) => measurementOf(r.result, 'dns'))))
+    return {
+      lead: 'Not measured.',
+      detail: 'NodeLocal DNSCache ran, but the scenario has no dns measurement.',
+    };
+  return compareAxis(s, 'DNS mode', (v) => v.dns, [
+    { label: 'DNS failure rate', measurement: 'dns', key: 'failureRate' },
+    { label: 'lookup p99', measurement: 'dns', key: 'p99Ms' },
+    { label: 'lookup p50', measurement: 'dns', key: 'p50Ms' },
+  ]);
+}
+
+function scaleAnswer(s: ScenarioGroup): Omit<Answer, 'question'> {
+  const cluster = clusterOf(s);
+  const reps = s.variants.flatMap((g) => g.reps);
+  const services = Math.max(0, ...reps.flatMap((r) => [...servicesAfterPhases(r.result).values()]));
+  const endpoints = reps.find((r) => r.result.background)?.result.background?.endpointsPerService;
+  const rules = Math.max(0, ...reps.map((r) => summaryValue(r.result, 'ruleSync', 'rules') ?? 0));
+  const elements = Math.max(0, ...reps.map((r) => summaryValue(r.result, 'ruleSync', 'elements') ?? 0));
+  const size = [
+    cluster ? `${plural(cluster.fakeNodes, 'fake node')} and ${plural(cluster.realNodes, 'real node')}` : '',
+    services
+      ? `${formatCount(services)} Services${endpoints ? ` × ${endpoints} endpoints` : ''} at most`
+      : '',
+    rules
+      ? `up to ${formatCount(rules)} rules${elements ? ` and ${formatCount(elements)} nftables set elements` : ''} per node`
+      : '',
+  ].filter(Boolean);
+  const { lead, details } = verdicts(s);
+  return {
+    lead,
+    detail: [size.length ? `${size.join(', ')}.` : '', ...details.map((d) => `${d}.`)].join(' ').trim(),
+  };
+}
+
+/** The SLO outcome in a headline, and a sentence per variant that did not simply pass. */
+function verdicts(s: ScenarioGroup): { lead: string; details: string[] } {
+  const states = s.variants.map((g) => ({ g, state: groupState(g) }));
+  const count = (st: string) => states.filter((x) => x.state === st);
+  const slos = [
+    ...new Map(
+      s.variants.flatMap((g) => g.reps.flatMap((r) => r.result.slos)).map((x) => [x.name, x]),
+    ).values(),
+  ];
+  const passed = count('passed').length;
+  const judged = passed + count('slo-failed').length;
+  const notJudged = s.variants.length - judged;
+  const lead = [
+    slos.length === 0
+      ? `No SLOs set; ${plural(judged, 'variant')} finished valid`
+      : passed === judged
+        ? `${judged === s.variants.length ? 'All ' : ''}${plural(judged, 'valid variant')} met ${slos.length === 1 ? 'the SLO' : `all ${slos.length} SLOs`}`
+        : `${count('slo-failed').length} of ${plural(judged, 'valid variant')} failed an SLO`,
+    notJudged ? `${notJudged} not judged (invalid or failed)` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const details: string[] = [];
+  if (slos.length)
+    details.push(`SLOs: ${slos.map((x) => `${x.name} ≤ ${formatMs(x.thresholdMs)}`).join(', ')}`);
+  for (const { g } of count('slo-failed')) {
+    const breaches = g.reps.flatMap((r) => r.result.slos.filter((x) => x.passed === false));
+    details.push(
+      `${g.id} failed ${breaches.map((b) => `${b.name} (${formatMs(b.valueMs)} > ${formatMs(b.thresholdMs)})`).join(', ')}`,
+    );
+  }
+  for (const { g } of count('invalid')) {
+    const reasons = [...new Set(g.reps.flatMap((r) => r.result.validity?.reasons ?? []))].join('; ');
+    details.push(`${g.id} is invalid and not judged (self-audit: ${reasons || 'no reason recorded'})`);
+  }
+  for (const { g } of [...count('failed'), ...count('running')]) {
+    const errors = [...new Set(g.reps.flatMap((r) => r.result.errors))].join('; ');
+    details.push(
+      `${g.id} ${groupState(g) === 'running' ? 'did not finish' : 'failed'}${errors ? ` (${errors})` : ''}`,
+    );
+  }
+  if (s.skipped.length)
+    details.push(`${plural(s.skipped.length, 'variant')} skipped: ${uniqueReasons(s.skipped)}`);
+  return { lead: `${lead}.`, details };
+}
+
+/** Fake and real nodes from the scenario text the manifest carries, when it parses. */
+function clusterOf(s: ScenarioGroup): { fakeNodes: number; realNodes: number } | undefined {
+  try {
+    const doc = parse(s.runs[0]!.manifest.scenario.text) as {
+      cluster?: { fakeNodes?: unknown; realNodes?: unknown };
+    };
+    const { fakeNodes, realNodes } = doc.cluster ?? {};
+    if (typeof fakeNodes === 'number' && typeof realNodes === 'number') return { fakeNodes, realNodes };
+  } catch {
+    // An unparsable scenario text only costs the sentence its node counts.
+  }
+  return undefined;
+}

@@ -1,0 +1,90 @@
+/** The DNS section's tables: lookups by condition, dnsperf, and the conntrack counters (first repetition). */
+import { conntrackOf, dnsConditions, dnsperfOf } from './dns-figures.ts';
+import { formatCount, formatMs, formatNumber, formatRate } from './format.ts';
+import { firstCountedRep, variantLabel, type VariantGroup } from './groups.ts';
+import type { Table } from './sections.ts';
+
+export function dnsTables(g: readonly VariantGroup[]): Table[] {
+  const tables: Table[] = [];
+  const conditions = g.flatMap((v) => {
+    const r = firstCountedRep(v);
+    return (r ? dnsConditions(r) : []).map((c) => [
+      variantLabel(v),
+      c.name,
+      c.dnsMode,
+      formatCount(c.lookups),
+      formatCount(c.ok),
+      formatCount(c.servfail),
+      formatCount(c.nxdomain),
+      formatCount(c.timeout),
+      formatCount(c.otherErrors),
+      formatRate(c.failureRate),
+      formatMs(c.p50Ms),
+      formatMs(c.p90Ms),
+      formatMs(c.p99Ms),
+      formatMs(c.maxMs),
+    ]);
+  });
+  if (conditions.length)
+    tables.push({
+      caption: 'DNS lookups by condition (first repetition)',
+      head: [
+        'variant',
+        'condition',
+        'DNS mode',
+        'lookups',
+        'ok',
+        'SERVFAIL',
+        'NXDOMAIN',
+        'timeout',
+        'other',
+        'failure rate',
+        'p50',
+        'p90',
+        'p99',
+        'max',
+      ],
+      rows: conditions,
+    });
+  const dnsperf = g.flatMap((v) => {
+    const r = firstCountedRep(v);
+    const p = r && dnsperfOf(r);
+    return p
+      ? [
+          [
+            variantLabel(v),
+            formatCount(p.queriesSent),
+            formatCount(p.queriesCompleted),
+            formatCount(p.queriesLost),
+            formatNumber(p.qps),
+            formatMs(p.avgLatencyMs),
+          ],
+        ]
+      : [];
+  });
+  if (dnsperf.length)
+    tables.push({
+      caption: 'dnsperf against the cluster DNS (first repetition)',
+      head: ['variant', 'queries sent', 'completed', 'lost', 'queries/s', 'average latency'],
+      rows: dnsperf,
+    });
+  const conntrack = g.flatMap((v) => {
+    const r = firstCountedRep(v);
+    return (r ? conntrackOf(r) : []).map((c) => [
+      variantLabel(v),
+      c.node,
+      c.counter,
+      formatCount(c.before),
+      formatCount(c.after),
+      c.before !== null && c.after !== null ? formatCount(c.after - c.before) : '–',
+    ]);
+  });
+  if (conntrack.length)
+    tables.push({
+      caption:
+        'conntrack -S counters (summed over CPUs) before and after the DNS measurement, per node (first repetition)',
+      head: ['variant', 'node', 'counter', 'before', 'after', 'change'],
+      rows: conntrack,
+    });
+  return tables;
+}

@@ -1,0 +1,142 @@
+/**
+ * The measurement sections of a scenario: charts, the tables that go with them, and a plain sentence where the
+ * run has no data for a chart (an older run, or a measurement the scenario did not ask for).
+ */
+import type { VariantResult } from '../runners/results/schema.ts';
+import type { Chart } from './charts.ts';
+import { connectionLatencyChart, programmingChart } from './chart-bars.ts';
+import { firstPacketBySizeChart, ruleSyncBySizeChart } from './chart-by-size.ts';
+import { dnsCharts } from './chart-dns.ts';
+import { timelineChart } from './chart-timeline.ts';
+import { dnsTables } from './dns-tables.ts';
+import { connectBySize, connectDuringChurn, measurementOf, syncBySize } from './figures.ts';
+import { formatCount, formatMs, formatRate } from './format.ts';
+import { firstCountedRep, variantLabel, type ScenarioGroup, type VariantGroup } from './groups.ts';
+
+export interface Table {
+  readonly caption: string;
+  readonly head: string[];
+  readonly rows: string[][];
+}
+
+export interface Section {
+  readonly id: string;
+  readonly title: string;
+  readonly charts: Chart[];
+  /** Sentences in place of what is missing. */
+  readonly notes: string[];
+  readonly tables: Table[];
+}
+
+export async function sections(s: ScenarioGroup, prefix: string): Promise<Section[]> {
+  const g = s.variants;
+  const has = (name: string) => g.some((v) => v.reps.some((r) => measurementOf(r.result, name)));
+  const absent = (name: string) =>
+    `This run has no ${name} measurement (add { name: ${name} } to the scenario's measurements to get it).`;
+  const out: Section[] = [];
+
+  const connect: (Chart | undefined)[] = has('connectionLatency')
+    ? await Promise.all([connectionLatencyChart(g), firstPacketBySizeChart(g)])
+    : [];
+  out.push({
+    id: `${prefix}-connect`,
+    title: 'Connection latency',
+    charts: connect.filter((c): c is Chart => c !== undefined),
+    notes: !has('connectionLatency')
+      ? [absent('connectionLatency')]
+      : connect[1]
+        ? []
+        : [
+            sizes(g, connectBySize).length === 1
+              ? `Connection latency was measured at one size only (${formatCount(sizes(g, connectBySize)[0])} Services): there is no curve against size to draw.`
+              : 'Latency against the number of Services needs per-size figures (connectionLatency details.bySize); this run measured once, after the phases, at the size they left.',
+          ],
+    tables: [churnConnectionsTable(g)].filter((t) => t !== undefined),
+  });
+
+  const programming = await programmingChart(g);
+  out.push({
+    id: `${prefix}-programming`,
+    title: 'Network programming latency',
+    charts: programming ? [programming] : [],
+    notes: programming ? [] : [absent('networkProgrammingLatency')],
+    tables: [],
+  });
+
+  const sync = await ruleSyncBySizeChart(g);
+  out.push({
+    id: `${prefix}-sync`,
+    title: 'Rule sync against the number of Services',
+    charts: sync ? [sync] : [],
+    notes: sync
+      ? []
+      : [
+          !has('ruleSync')
+            ? absent('ruleSync')
+            : sizes(g, syncBySize).length === 1
+              ? `Every phase ended at ${formatCount(sizes(g, syncBySize)[0])} Services, so there is no curve against size to draw at this scale; each phase's sync p50 is in the timeline below and the totals in the table above.`
+              : 'ruleSync has no per-phase snapshots in this run.',
+        ],
+    tables: [],
+  });
+
+  const dns = has('dns') ? await dnsCharts(g) : [];
+  out.push({
+    id: `${prefix}-dns`,
+    title: 'DNS',
+    charts: dns,
+    notes: has('dns')
+      ? dns.length
+        ? []
+        : ['The dns measurement has no per-condition figures in this run.']
+      : [absent('dns')],
+    tables: has('dns') ? dnsTables(g) : [],
+  });
+
+  const timeline = await timelineChart(g);
+  out.push({
+    id: `${prefix}-timeline`,
+    title: 'Churn phases over time',
+    charts: timeline ? [timeline] : [],
+    notes: timeline ? [] : ['No phases ran.'],
+    tables: [],
+  });
+  return out;
+}
+
+/** The distinct Service counts a per-size figure was taken at, over all variants. */
+function sizes(g: readonly VariantGroup[], points: (v: VariantResult) => { services: number }[]): number[] {
+  return [...new Set(g.flatMap((v) => v.reps.flatMap((r) => points(r.result).map((p) => p.services))))];
+}
+
+function churnConnectionsTable(g: readonly VariantGroup[]): Table | undefined {
+  const rows = g.flatMap((v) => {
+    const r = firstCountedRep(v);
+    const c = r && connectDuringChurn(r);
+    if (!c) return [];
+    return [
+      [
+        variantLabel(v),
+        formatCount(c.requests),
+        formatCount(c.errors),
+        formatRate(c.errorRate),
+        formatCount(c.removedBackendHits),
+        formatMs(c.lastRemovedBackendHitMs),
+      ],
+    ];
+  });
+  if (rows.length === 0) return undefined;
+  return {
+    caption:
+      'New connections during endpoint churn (first repetition): errors, and connections that still reached a removed backend',
+    head: [
+      'variant',
+      'requests',
+      'errors',
+      'error rate',
+      'hits on removed backends',
+      'last such hit after removal',
+    ],
+    rows,
+  };
+}
