@@ -22,6 +22,13 @@ const program = new Command('scalelab')
   .addCommand(reportCommand())
   .addCommand(siteCommand());
 
+// Subcommands do not inherit exitOverride: without it a missing argument would exit 1, not 2 (bad input).
+const overrideExits = (c: Command): void => {
+  c.exitOverride();
+  c.commands.forEach(overrideExits);
+};
+overrideExits(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
