@@ -2,7 +2,7 @@
  * Control plane and resources, per run: apiserver request latency (apiserver_request_duration_seconds,
  * mutating vs read-only, between start and stop), pod startup latency (from the harness seeing a pod created by
  * this run to seeing it Ready, through a watch), and CPU seconds and peak RSS of every lab process and of the
- * harness itself. Units: ms, CPU seconds, MiB.
+ * harness itself, and each process's RSS as every phase ends (details.byPhase). Units: ms, CPU seconds, MiB.
  */
 import { Watch, type V1Pod } from '@kubernetes/client-node';
 import { apiserverGet } from '../../infra/lab/apiserver-get.ts';
@@ -32,6 +32,7 @@ export function createControlPlane(ctx: MeasurementContext): Measurement {
   let wall1 = 0;
   const created = new Map<string, number>();
   const startup: number[] = [];
+  const byPhase: { phase: string; rssMiB: Record<string, number> }[] = [];
   let watchReq: { abort(): void } | undefined;
   let stopped = false;
 
@@ -83,6 +84,15 @@ export function createControlPlane(ctx: MeasurementContext): Measurement {
           errors.push(`pod watch: ${err}`);
           return undefined;
         });
+    },
+    async mark(phase) {
+      // Memory as each phase leaves it: how kube-proxy and the control plane grow with the rule set.
+      const rssMiB: Record<string, number> = {};
+      for (const p of ctx.state.processes) {
+        const u = processUsage(p.pid);
+        if (u) rssMiB[p.name] = Math.round(u.rssBytes / 2 ** 20);
+      }
+      byPhase.push({ phase, rssMiB });
     },
     async stop() {
       if (stopped) return;
@@ -146,7 +156,7 @@ export function createControlPlane(ctx: MeasurementContext): Measurement {
           podStartupP99Ms: pq(0.99),
           harnessCpuCores: harnessCores,
         },
-        details: { components, wallSeconds: round(wall) },
+        details: { components, wallSeconds: round(wall), byPhase },
         errors,
       };
     },
