@@ -50,7 +50,7 @@ test('every problem is reported at once, each at its line', () => {
   );
 });
 
-for (const f of ['quick.yaml', 'service-churn.yaml']) {
+for (const f of ['quick.yaml', 'service-churn.yaml', 'dns-storm.yaml']) {
   test(`the shipped ${f} is valid`, () => {
     const { scenario, hash } = loadScenario(join(here, f));
     assert.equal(hash.length, 64);

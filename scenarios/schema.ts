@@ -97,8 +97,23 @@ const measurement = tagged(
       endpointChurn: optional(boolean(), true),
     }),
 
-
     controlPlane: object({}),
+    dns: object({
+      /** glibc lookups per second from the client pod, from the first phase to the last condition (open model). */
+      lookupsPerSecond: optional(number({ min: 1, max: 500, unit: 'lookups per second' }), 50),
+      /** The conditions run after the phases, in this order; the phases themselves are `service-churn`. */
+      conditions: optional(array(oneOf(['steady', 'coredns-rollout', 'coredns-killed'])), [
+        'steady',
+        'coredns-rollout',
+        'coredns-killed',
+      ]),
+      /** How long each condition lasts (a rollout lasts at least this long, and until it finishes). */
+      conditionSeconds: optional(number({ min: 5, max: 600, unit: 'seconds' }), 15),
+      /** dnsperf's query rate (0 leaves dnsperf out). */
+      dnsperfQps: optional(number({ min: 0, max: 20_000, unit: 'queries per second' }), 200),
+      /** How long dnsperf runs from the first phase on; if it outlasts the phases it overlaps the conditions. */
+      dnsperfSeconds: optional(number({ min: 1, max: 3600, unit: 'seconds' }), 20),
+    }),
   },
   'what to measure',
 );

@@ -4,6 +4,7 @@ import { createNetworkProgrammingLatency } from './network-programming-latency.t
 import { createRuleSync } from './rule-sync.ts';
 import { createControlPlane } from './control-plane.ts';
 import { createConnectionLatency } from './connection-latency.ts';
+import { createDns } from './dns.ts';
 
 /** Every measurement a scenario can name; its parameters are validated with the scenario (scenarios/schema.ts). */
 export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext): Measurement {
@@ -16,5 +17,7 @@ export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext
       return createControlPlane(ctx);
     case 'connectionLatency':
       return createConnectionLatency(ctx, spec);
+    case 'dns':
+      return createDns(ctx, spec);
   }
 }

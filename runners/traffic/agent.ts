@@ -4,13 +4,16 @@
  */
 import { vipProbeCommand } from './commands/vip-probe.ts';
 import { runProfileCommand } from './commands/run-profile.ts';
+import { dnsClientCommand } from './commands/dns-client.ts';
+import { dnsperfCommand } from './commands/dnsperf.ts';
 import { vegetaCommand } from './commands/vegeta.ts';
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   'vip-probe': vipProbeCommand,
   run: runProfileCommand,
+  'dns-client': dnsClientCommand,
+  dnsperf: dnsperfCommand,
   vegeta: vegetaCommand,
-
 };
 
 const [command, ...rest] = process.argv.slice(2);
