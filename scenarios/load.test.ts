@@ -85,6 +85,24 @@ test('the plan expands the matrix and skips what this host cannot run, with the 
   assert.equal(withIpvs.skipped.length, 0);
 });
 
+test('one-at-a-time: the base, then each other value of one axis with the rest at the base', () => {
+  const { scenario } = loadScenario(join(here, 'datadog-talk.yaml'));
+  const plan = expandPlan(scenario, { kernel: 'k', ipvsMissing: 'no IPVS' }, { nodelocal: 'no node-cache' });
+  assert.deepEqual(
+    plan.runs.map((r) => r.id),
+    [
+      'direct.iptables-nft.coredns',
+      'vxlan.iptables-nft.coredns',
+      'bgp.iptables-nft.coredns',
+      'direct.nftables.coredns',
+    ],
+  );
+  assert.deepEqual(
+    plan.skipped.map((s) => [s.id, s.reason]),
+    [['direct.iptables-nft.nodelocal', 'no node-cache']],
+  );
+});
+
 test('the iptables backend multiplies only iptables runs', () => {
   const { scenario } = loadScenario(join(here, 'service-churn.yaml'));
   const plan = expandPlan(scenario, { kernel: 'k' });

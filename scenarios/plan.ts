@@ -39,31 +39,61 @@ export function variantId(v: Variant): string {
 export function expandPlan(s: Scenario, host: HostFacts, unavailable: { nodelocal?: string } = {}): Plan {
   const runs: PlannedRun[] = [];
   const skipped: SkippedVariant[] = [];
-  for (const podNetwork of s.variants.podNetwork) {
-    for (const proxyMode of s.variants.proxyMode) {
-      // The backend is an iptables setting: other modes get one run, not one per backend.
-      const backends = proxyMode === 'iptables' ? s.variants.iptablesBackend : (['nft'] as const);
-      for (const iptablesBackend of backends) {
-        for (const dns of s.variants.dns) {
-          const variant: Variant = { podNetwork, proxyMode, iptablesBackend, dns };
-          const id = variantId(variant);
-          const reason =
-            proxyMode === 'ipvs' && host.ipvsMissing
-              ? host.ipvsMissing
-              : dns === 'nodelocal'
-                ? unavailable.nodelocal
-                : undefined;
-          if (reason) {
-            skipped.push({ id, variant, reason });
-            continue;
-          }
-          for (let r = 1; r <= s.repetitions; r++)
-            runs.push({ id: s.repetitions > 1 ? `${id}#${r}` : id, variant, repetition: r });
-        }
-      }
+  const variants = s.variants.design === 'one-at-a-time' ? oneAtATime(s.variants) : matrix(s.variants);
+  for (const variant of variants) {
+    const id = variantId(variant);
+    const reason =
+      variant.proxyMode === 'ipvs' && host.ipvsMissing
+        ? host.ipvsMissing
+        : variant.dns === 'nodelocal'
+          ? unavailable.nodelocal
+          : undefined;
+    if (reason) {
+      skipped.push({ id, variant, reason });
+      continue;
     }
+    for (let r = 1; r <= s.repetitions; r++)
+      runs.push({ id: s.repetitions > 1 ? `${id}#${r}` : id, variant, repetition: r });
   }
   return { runs, skipped };
+}
+
+type Axes = Scenario['variants'];
+
+/** Every combination. The backend is an iptables setting: other modes get one run, not one per backend. */
+function matrix(a: Axes): Variant[] {
+  return a.podNetwork.flatMap((podNetwork) =>
+    a.proxyMode.flatMap((proxyMode) =>
+      (proxyMode === 'iptables' ? a.iptablesBackend : (['nft'] as const)).flatMap((iptablesBackend) =>
+        a.dns.map((dns) => ({ podNetwork, proxyMode, iptablesBackend, dns })),
+      ),
+    ),
+  );
+}
+
+/**
+ * The base (the first value of every axis), then each other value of one axis with the rest at the base: the
+ * seed talk's comparisons, one question each, without the whole matrix's cost.
+ */
+function oneAtATime(a: Axes): Variant[] {
+  const base: Variant = {
+    podNetwork: a.podNetwork[0]!,
+    proxyMode: a.proxyMode[0]!,
+    iptablesBackend: a.iptablesBackend[0]!,
+    dns: a.dns[0]!,
+  };
+  const out = [base];
+  for (const podNetwork of a.podNetwork.slice(1)) out.push({ ...base, podNetwork });
+  for (const proxyMode of a.proxyMode.slice(1))
+    out.push({
+      ...base,
+      proxyMode,
+      iptablesBackend: proxyMode === 'iptables' ? base.iptablesBackend : 'nft',
+    });
+  if (base.proxyMode === 'iptables')
+    for (const iptablesBackend of a.iptablesBackend.slice(1)) out.push({ ...base, iptablesBackend });
+  for (const dns of a.dns.slice(1)) out.push({ ...base, dns });
+  return out;
 }
 
 export const nodelocalUnavailable =

@@ -134,6 +134,8 @@ export const scenarioSchema = object(
       proxyMode: optional(array(oneOf(['iptables', 'nftables', 'ipvs']), { min: 1 }), ['iptables']),
       iptablesBackend: optional(array(oneOf(['nft', 'legacy']), { min: 1 }), ['nft']),
       dns: optional(array(oneOf(['coredns', 'nodelocal']), { min: 1 }), ['coredns']),
+      /** matrix: every combination; one-at-a-time: the first of each axis, then one axis changed at a time. */
+      design: optional(oneOf(['matrix', 'one-at-a-time']), 'matrix'),
     }),
     background: optional(
       object({
