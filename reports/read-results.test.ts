@@ -80,3 +80,87 @@ describe('readResults', () => {
     assert.match(ok.kind === 'results' ? ok.sha256 : '', /^[0-9a-f]{64}$/);
   });
 });
+
+describe('the malformed results corpus: each refused with the file, the field and what was expected', () => {
+  type Doc = Record<string, any>;
+  const cases: [string, (d: Doc) => unknown, RegExp][] = [
+    [
+      'no-schema',
+      (d) => ({ ...d, schema: undefined }),
+      /schema: expected "scalelab\.results\/v1", got nothing/,
+    ],
+    ['schema-number', (d) => ({ ...d, schema: 1 }), /schema: expected "scalelab\.results\/v1", got 1/],
+    ['foreign-schema', (d) => ({ ...d, schema: 'k6.summary/v1' }), /got "k6\.summary\/v1"/],
+    ['no-manifest', (d) => ({ ...d, manifest: undefined }), /manifest: expected an object/],
+    ['manifest-string', (d) => ({ ...d, manifest: 'x' }), /manifest: expected an object, got "x"/],
+    [
+      'bad-start',
+      (d) => ((d.manifest.startedAt = 'yesterday'), d),
+      /manifest\.startedAt: expected an ISO time/,
+    ],
+    [
+      'no-scenario-name',
+      (d) => ((d.manifest.scenario.name = 7), d),
+      /manifest\.scenario\.name: expected a string/,
+    ],
+    ['variants-object', (d) => ({ ...d, variants: {} }), /variants: expected an array/],
+    ['variant-null', (d) => ((d.variants[0] = null), d), /variants\[0\]: expected an object/],
+    [
+      'variant-id',
+      (d) => ((d.variants[0].id = ['a']), d),
+      /variants\[0\]\.id: expected a string, got an array/,
+    ],
+    [
+      'axis-missing',
+      (d) => (delete d.variants[0].variant.dns, d),
+      /variants\[0\]\.variant\.dns: expected a string/,
+    ],
+    ['phases-string', (d) => ((d.variants[0].phases = 'p'), d), /variants\[0\]\.phases: expected an array/],
+    ['phase-churn', (d) => ((d.variants[0].phases[0].churn = 1), d), /phases\[0\]\.churn: expected an array/],
+    [
+      'measurement-name',
+      (d) => ((d.variants[0].measurements[0].name = null), d),
+      /measurements\[0\]\.name: expected a string/,
+    ],
+    [
+      'summary-string',
+      (d) => ((d.variants[0].measurements[0].summary.p = '<b>'), d),
+      /summary\.p: expected a number or null, got "<b>"/,
+    ],
+    [
+      'summary-infinite',
+      (d) => ((d.variants[0].measurements[0].summary = { p: '1e999' }), d),
+      /summary\.p: expected a number or null/,
+    ],
+    [
+      'slo-threshold',
+      (d) => ((d.variants[0].slos = [{ name: 'x', thresholdMs: '1' }]), d),
+      /slos\[0\]\.thresholdMs: expected a number/,
+    ],
+    [
+      'validity',
+      (d) => ((d.variants[0].validity = { valid: 'yes' }), d),
+      /variants\[0\]\.validity: expected \{ valid: boolean/,
+    ],
+    ['skipped-reason', (d) => ({ ...d, skipped: [{ id: 'x' }] }), /skipped\[0\]\.reason: expected a string/],
+    ['errors-null', (d) => ({ ...d, errors: null }), /errors: expected an array/],
+  ];
+  for (const [name, mutate, message] of cases)
+    test(name, () => {
+      const doc = mutate(structuredClone(exampleResults()) as unknown as Doc);
+      assert.match(refusal(write(`${name}.json`, doc)), new RegExp(`${name}\\.json: .*${message.source}`));
+    });
+
+  test('a file over the size limit, a non-UTF-8 file and a JSON nesting bomb', () => {
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, Buffer.alloc(65 * 1024 * 1024, 32));
+    assert.match(refusal(huge), /huge\.json: is \d+ bytes; results files are at most 67108864/);
+    const latin1 = join(dir, 'latin1.json');
+    writeFileSync(latin1, Buffer.from('{"schema":"caf\xe9"}', 'latin1'));
+    assert.match(refusal(latin1), /latin1\.json: is not UTF-8 text/);
+    assert.match(
+      refusal(write('deep.json', '['.repeat(200_000) + ']'.repeat(200_000))),
+      /deep\.json: expected a JSON object .*got an array/,
+    );
+  });
+});

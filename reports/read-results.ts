@@ -3,7 +3,7 @@
  * know), then the fields the report relies on, each problem named by file, field path and what was expected.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../runners/errors.ts';
 import { resultsSchemaVersion, type RunResults } from '../runners/results/schema.ts';
 
@@ -25,13 +25,28 @@ export function readResults(file: string): RunResults {
   return r.results;
 }
 
+/** A run's results are a few hundred KB; a file far bigger is not one, and is refused before it is read. */
+export const maxResultsBytes = 64 * 1024 * 1024;
+
 /** Like readResults, but says what the file is instead of throwing: the site skips such files with a note. */
 export function classifyResultsFile(file: string): ResultsFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const size = statSync(file).size;
+    if (size > maxResultsBytes)
+      return {
+        kind: 'other',
+        file,
+        reason: `is ${size} bytes; results files are at most ${maxResultsBytes}`,
+      };
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
   } catch (err) {
-    return { kind: 'other', file, reason: `cannot be read (${(err as NodeJS.ErrnoException).code ?? err})` };
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'ERR_ENCODING_INVALID_ENCODED_DATA'
+        ? 'is not UTF-8 text'
+        : `cannot be read (${e.code ?? err})`;
+    return { kind: 'other', file, reason: why };
   }
   let doc: unknown;
   try {
@@ -132,6 +147,14 @@ function checkVariant(v: unknown, at: string, need: Need): void {
       const mAt = `${at}.measurements[${j}]`;
       need(isObject(m) && typeof m.name === 'string', `${mAt}.name`, 'a string', isObject(m) && m.name);
       need(isObject(m) && isObject(m.summary), `${mAt}.summary`, 'an object', isObject(m) && m.summary);
+      if (isObject(m) && isObject(m.summary))
+        for (const [k, x] of Object.entries(m.summary))
+          need(
+            x === null || (typeof x === 'number' && Number.isFinite(x)),
+            `${mAt}.summary.${k}`,
+            'a number or null',
+            x,
+          );
     });
   if (Array.isArray(v.slos))
     v.slos.forEach((s, j) => {
