@@ -6,8 +6,9 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import type { ChurnSpec } from '../../scenarios/schema.ts';
-import { sleep } from '../../infra/lab/processes.ts';
 import type { Log } from '../events.ts';
+import { closeConnections, reuseConnections } from './connections.ts';
+import { defaultMaxInFlight, runPaced } from './paced.ts';
 import { schedule, targetQps } from './pacers.ts';
 import { createService, kwokPodSpec, runLabel, type Background } from './workload.ts';
 
@@ -93,7 +94,7 @@ function action(
   }
 }
 
-/** Runs one churn at its pace; at most 64 changes in flight, so a slow apiserver shows as a lower achieved rate. */
+/** Runs one churn at its pace (see runPaced: a capped number of changes in flight, errors counted). */
 export async function runChurn(
   kc: KubeConfig,
   runId: string,
@@ -104,33 +105,14 @@ export async function runChurn(
   signal: AbortSignal,
 ): Promise<ChurnStats> {
   const at = schedule(spec.pace, spec.count, random);
-  const act = action(kc, runId, bg, spec);
-  const t0 = performance.now();
-  let done = 0;
-  let errors = 0;
-  const firstErrors: string[] = [];
-  const inFlight = new Set<Promise<void>>();
-  for (let i = 0; i < at.length && !signal.aborted; i++) {
-    const wait = t0 + at[i]! * 1000 - performance.now();
-    if (wait > 0) await sleep(wait);
-    while (inFlight.size >= 64) await Promise.race(inFlight);
-    const p: Promise<void> = act(i).then(
-      () => void done++,
-      (err: unknown) => {
-        errors++;
-        if (firstErrors.length < 5)
-          firstErrors.push(err instanceof Error ? err.message.split('\n')[0]! : String(err));
-      },
-    );
-    const tracked = p.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    log({ kind: 'progress', step: `churn ${spec.kind}`, done: i + 1, total: at.length });
-  }
-  await Promise.all(inFlight);
+  const shared = reuseConnections(kc, defaultMaxInFlight);
+  const { done, errors, firstErrors, seconds } = await runPaced(at, action(shared, runId, bg, spec), {
+    step: `churn ${spec.kind}`,
+    log,
+    signal,
+  }).finally(() => closeConnections(shared));
   if (spec.kind === 'services') bg.services += done;
   if (spec.kind === 'serviceDeletes') bg.services -= done;
-
-  const seconds = (performance.now() - t0) / 1000;
   return {
     kind: spec.kind,
     requested: spec.count,
