@@ -26,6 +26,9 @@ export async function registerNode(kc: KubeConfig, id: NodeIdentity): Promise<V1
   const body: V1Node = {
     metadata: {
       name: id.name,
+      // A kubelet registers with this annotation (controller-managed attach/detach), so a Node always has an
+      // annotations map; flannel 0.28 writes into that map without making it, and panics on a Node without one.
+      annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
       labels: {
         'kubernetes.io/hostname': id.name,
         'kubernetes.io/os': 'linux',
