@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,8 +155,12 @@ describe('report pages in headless Chromium', { timeout: 300_000 }, () => {
 
   test('`scalelab report --latest` writes the page, JUnit and PerfData, and prints the path', async () => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-report-'));
+    // A results directory of its own: docs/results grows, and its newest run need not be a quick one.
+    const runs = mkdtempSync(join(tmpdir(), 'scalelab-runs-'));
+    for (const f of ['quick-2026-11-25T13-33-16-799Z.json', 'quick-2026-11-25T14-35-39-915Z.json'])
+      copyFileSync(join(examples, f), join(runs, f));
     const baseline = join(examples, 'quick-2026-11-25T13-33-16-799Z.json');
-    const r = await scalelab(['report', '--latest', examples, '--baseline', baseline, '--out', out], 120_000);
+    const r = await scalelab(['report', '--latest', runs, '--baseline', baseline, '--out', out], 120_000);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^report: ${join(out, 'index.html')}$`, 'm'));
     const files = readdirSync(out);
