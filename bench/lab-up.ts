@@ -7,7 +7,7 @@
  *   npm run bench -- [--sizes 1000,5000] [--hold-seconds 300] [--pods 10000] [--out results]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, release } from 'node:os';
+import { machineFacts } from '../infra/lab/host-facts.ts';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
@@ -54,13 +54,7 @@ const results = {
   schema: 'scalelab.bench.lab-up/v1',
   command: `npm run bench -- --sizes ${values.sizes} --hold-seconds ${holdSeconds} --pods ${podCount}`,
   startedAt: started.toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    kernel: release(),
-    node: process.version,
-  },
+  machine: machineFacts(),
   runs: [] as Record<string, unknown>[],
   errors: [] as string[],
 };

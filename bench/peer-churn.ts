@@ -13,7 +13,8 @@
  *     [--max-in-flight 64] [--per-request-connections]   (diagnostics: what the cap and connection reuse buy)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { machineFacts } from '../infra/lab/host-facts.ts';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -90,11 +91,7 @@ const results = {
   command: `node --import tsx bench/peer-churn.ts ${process.argv.slice(2).join(' ')}`.trim(),
   startedAt: started.toISOString(),
   machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    kernel: release(),
-    node: process.version,
+    ...machineFacts(),
     // Other labs may share the machine: the load average says how busy it was around the run.
     loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
     loadAverageAtEnd: [] as number[],

@@ -1,10 +1,9 @@
-import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { LoadedScenario } from '../scenarios/load.ts';
 import { expandPlan, nodelocalUnavailable, type PlannedRun } from '../scenarios/plan.ts';
 import type { Scenario } from '../scenarios/schema.ts';
-import { hostFacts } from '../infra/lab/host-facts.ts';
+import { hostFacts, machineFacts } from '../infra/lab/host-facts.ts';
 import { labUp, loadKubeconfig } from '../infra/lab/local.ts';
 import { labDown } from '../infra/lab/down.ts';
 import { parseLabUpOptions } from '../infra/lab/spec.ts';
@@ -46,14 +45,7 @@ export async function runScenario(
       scenario: { name: scenario.name, file: loaded.file, sha256: loaded.hash, text: loaded.text },
       seed: scenario.seed,
       startedAt: startedAt.toISOString(),
-      host: {
-        kernel: release(),
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-        ipvsMissing: host.ipvsMissing,
-      },
+      host: { ...machineFacts(), ipvsMissing: host.ipvsMissing },
       versions: {},
       debianPackages: await installedVersions(versions.debian),
       command: process.argv.slice(1).join(' '),

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { release } from 'node:os';
+import { cpus, release, totalmem } from 'node:os';
 
 /** What this kernel can do, for variants that need more than the lab's basics. */
 export interface HostFacts {
@@ -11,6 +11,17 @@ export interface HostFacts {
 
 export function hostFacts(): HostFacts {
   return { kernel: release(), ipvsMissing: ipvsMissing() };
+}
+
+/** The machine a result was measured on, as every results file and benchmark records it. */
+export function machineFacts() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    kernel: release(),
+    node: process.version,
+  };
 }
 
 function ipvsMissing(): string | undefined {
