@@ -3,7 +3,7 @@
  * from kube-proxy's metric beside the black-box probe.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, renderChart, type Chart } from './charts.ts';
+import { chartConfig, inDataOrder, renderChart, type Chart } from './charts.ts';
 import { judgedOpacity, repsNote, width } from './chart-parts.ts';
 import { summaryValue } from './figures.ts';
 import { countedReps, medianOf, variantLabel, type VariantGroup } from './groups.ts';
@@ -42,7 +42,7 @@ async function statBars(
     data: { values },
     mark: { type: 'bar', tooltip: false },
     encoding: {
-      y: { field: 'variant', type: 'nominal', sort: null, title: 'variant' },
+      y: { field: 'variant', type: 'nominal', sort: inDataOrder, title: 'variant' },
       yOffset: { field: 'stat', type: 'nominal', sort: present },
       x: { field: 'ms', type: 'quantitative', title: xTitle },
       color: { field: 'stat', type: 'nominal', sort: present, title: 'statistic' },

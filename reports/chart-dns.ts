@@ -1,6 +1,6 @@
 /** DNS outcome by condition (steady, CoreDNS rollout or killed, service churn), per DNS mode. */
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, renderChart, type Chart } from './charts.ts';
+import { chartConfig, inDataOrder, renderChart, type Chart } from './charts.ts';
 import { judgedOpacity, width } from './chart-parts.ts';
 import { dnsConditions } from './dns-figures.ts';
 import { countedReps, variantLabel, type VariantGroup } from './groups.ts';
@@ -28,9 +28,14 @@ export async function dnsCharts(groups: readonly VariantGroup[]): Promise<Chart[
     mark: { type: 'bar', tooltip: false },
     encoding: {
       y: { field: 'name', type: 'nominal', sort: conditions, title: 'condition' },
-      yOffset: { field: 'variant', type: 'nominal', sort: null },
+      yOffset: { field: 'variant', type: 'nominal', sort: inDataOrder },
       x,
-      color: { field: 'variant', type: 'nominal', sort: null, title: 'variant (pod network.proxy.DNS mode)' },
+      color: {
+        field: 'variant',
+        type: 'nominal',
+        sort: inDataOrder,
+        title: 'variant (pod network.proxy.DNS mode)',
+      },
       opacity: judgedOpacity,
     },
   });

@@ -1,6 +1,6 @@
 /** The churn phases on a time axis, and under them what was measured while each ran. */
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, renderChart, type Chart } from './charts.ts';
+import { chartConfig, inDataOrder, renderChart, type Chart } from './charts.ts';
 import { judgedOpacity, width } from './chart-parts.ts';
 import { dnsFailureByPhase } from './dns-figures.ts';
 import { connectBySize, phaseSpans, syncBySize } from './figures.ts';
@@ -26,13 +26,13 @@ export function timelineChart(groups: readonly VariantGroup[]): Promise<Chart | 
     }));
   });
   if (phases.length === 0) return Promise.resolve(undefined);
-  // One explicit domain: panels where only some phases have a value would otherwise each fit their own.
-  const end = Math.max(...phases.map((p) => p.endS));
+  // One x scale from 0 to the last phase's end for every panel (shared, and the phases' bars span all of it),
+  // so a panel where only some phases have a value does not fit its own.
   const x = {
     field: 'startS',
     type: 'quantitative' as const,
     title: 'seconds since the phases began',
-    scale: { domain: [0, end] },
+    scale: { domainMin: 0, nice: false },
   };
   const step = (field: string, title: string) => ({
     width,
@@ -43,7 +43,7 @@ export function timelineChart(groups: readonly VariantGroup[]): Promise<Chart | 
       x,
       x2: { field: 'endS' },
       y: { field, type: 'quantitative', title },
-      color: { field: 'variant', type: 'nominal', sort: null, title: 'variant' },
+      color: { field: 'variant', type: 'nominal', sort: inDataOrder, title: 'variant' },
       opacity: judgedOpacity,
     },
   });
@@ -77,10 +77,10 @@ export function timelineChart(groups: readonly VariantGroup[]): Promise<Chart | 
         height: { step: 18 },
         mark: { type: 'bar', tooltip: false },
         encoding: {
-          y: { field: 'variant', type: 'nominal', sort: null, title: 'variant' },
+          y: { field: 'variant', type: 'nominal', sort: inDataOrder, title: 'variant' },
           x,
           x2: { field: 'endS' },
-          color: { field: 'phase', type: 'nominal', sort: null, title: 'phase' },
+          color: { field: 'phase', type: 'nominal', sort: inDataOrder, title: 'phase' },
           opacity: judgedOpacity,
         },
       },
