@@ -10,6 +10,8 @@ export interface GoModulePin {
   readonly requireOverrides?: Readonly<Record<string, string>>;
   /** Upstream's own replace directives, which Go ignores outside the main module: the wrapper repeats them. */
   readonly replaces?: Readonly<Record<string, string>>;
+  /** For k8s.io/kubernetes: further pinned versions (each with its staging tag), built on request. */
+  readonly otherVersions?: Readonly<Record<string, { readonly stagingVersion: string }>>;
 
   readonly programs: Readonly<Record<string, string>>;
 }
@@ -28,4 +30,24 @@ export function pin(group: string): GoModulePin {
   const p = versions.go[group];
   if (!p) throw new Error(`infra/versions.json has no pin named "${group}"`);
   return p;
+}
+
+/** Every pinned Kubernetes version, the default (what every lab runs unless told) first. */
+export function kubernetesVersions(): string[] {
+  const k = pin('kubernetes');
+  return [k.version, ...Object.keys(k.otherVersions ?? {})];
+}
+
+/** The kubernetes pin at one of its pinned versions (the default when none is named). */
+export function kubernetesPin(version?: string): GoModulePin {
+  // Without the list of other versions (and the comment), so a version's build stamp does not change when
+  // another version is pinned.
+  const { otherVersions, $comment: _, ...base } = pin('kubernetes') as GoModulePin & { $comment?: string };
+  if (!version || version === base.version) return base;
+  const other = otherVersions?.[version];
+  if (!other)
+    throw new Error(
+      `Kubernetes ${version} is not pinned in infra/versions.json (pinned: ${kubernetesVersions().join(', ')})`,
+    );
+  return { ...base, version, stagingVersion: other.stagingVersion };
 }

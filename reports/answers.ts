@@ -10,6 +10,8 @@ import { compareSamples } from './baseline.ts';
 import { measurementOf, servicesAfterPhases, summaryValue } from './figures.ts';
 import { countedReps, groupState, median, proxyLabel, type ScenarioGroup } from './groups.ts';
 import { formatByKey, formatCount, formatMs, plural } from './format.ts';
+import { upgradeAnswer } from './upgrade-answer.ts';
+import { withoutVersion } from './versions.ts';
 
 export interface Answer {
   readonly question: string;
@@ -26,7 +28,9 @@ interface AxisFigure {
 }
 
 export function answers(s: ScenarioGroup): Answer[] {
+  const upgrade = upgradeAnswer(s);
   return [
+    ...(upgrade ? [upgrade] : []),
     {
       question: 'Which proxy mode?',
       ...compareAxis(s, 'mode', proxyLabel, [
@@ -122,9 +126,9 @@ function compareAxis(
   return { lead, detail: `${clauses.join('; ')}. ${noise.join(' ')}${skippedNote}`.trim() };
 }
 
-/** The value a skipped variant id has on an axis: ids are podNetwork.proxy.dns. */
+/** The value a skipped variant id has on an axis: ids are [version/]podNetwork.proxy.dns. */
 function skippedValue(id: string, axis: string): string {
-  const [podNetwork, proxy, dns] = id.replace(/#\d+$/, '').split('.');
+  const [podNetwork, proxy, dns] = withoutVersion(id.replace(/#\d+$/, '')).split('.');
   return (axis === 'mode' ? proxy : axis === 'pod network' ? podNetwork : dns) ?? id;
 }
 

@@ -6,13 +6,15 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { VariantResult } from '../runners/results/schema.ts';
 import { chartConfig, renderChart, type Chart } from './charts.ts';
 import { judgedOpacity, repsNote, width } from './chart-parts.ts';
-import { connectBySize, syncBySize } from './figures.ts';
+import { connectBySize, memoryBySize, syncBySize } from './figures.ts';
 import { countedReps, median, proxyLabel, variantLabel, type VariantGroup } from './groups.ts';
 import { countRange } from './format.ts';
 
 interface SizeRow {
   readonly services: number;
+  /** The figure (ms, or MiB for memory). */
   readonly ms: number;
+  /** Which line of the variant: a percentile, or a process for memory. */
   readonly percentile: string;
   readonly mode: string;
   readonly podNetwork: string;
@@ -27,6 +29,7 @@ async function bySizeChart(
   subtitle: string[],
   yTitle: string,
   caption: string,
+  seriesTitle = 'percentile',
 ): Promise<Chart | undefined> {
   // One size is a point, not a curve: the caller says so in a sentence instead.
   if (new Set(rows.map((r) => r.services)).size < 2) return undefined;
@@ -48,7 +51,7 @@ async function bySizeChart(
         mark: { type: 'line', tooltip: false },
         encoding: {
           ...encoding,
-          strokeDash: { field: 'percentile', type: 'nominal', title: 'percentile' },
+          strokeDash: { field: 'percentile', type: 'nominal', title: seriesTitle },
           detail: { field: 'variant', type: 'nominal' },
           order: { field: 'services', type: 'quantitative' },
         },
@@ -141,5 +144,21 @@ export function ruleSyncBySizeChart(groups: readonly VariantGroup[]): Promise<Ch
     ],
     'sync duration (ms)',
     `Each point is one phase: the Services that existed at its end, and the quantiles of the n = ${n} kube-proxy syncs during it (all real nodes), interpolated inside kube-proxy's histogram buckets.`,
+  );
+}
+
+export function memoryBySizeChart(groups: readonly VariantGroup[]): Promise<Chart | undefined> {
+  const rows = sizeRows(groups, memoryBySize, [
+    ['kube-proxy (mean of real nodes)', (p) => p.kubeProxyMiB],
+    ['kube-apiserver', (p) => p.apiserverMiB],
+    ['etcd', (p) => p.etcdMiB],
+  ]);
+  return bySizeChart(
+    rows,
+    'Memory against the number of Services, per proxy mode',
+    [`resident memory as each phase ended: kube-proxy (solid), kube-apiserver and etcd; ${repsNote(groups)}`],
+    'RSS (MiB)',
+    `Each point is one phase: the Services that existed at its end and each process's resident set size (/proc) at that moment, n = 1 reading per process and point; kube-proxy is the mean over the real nodes.`,
+    'process',
   );
 }

@@ -71,7 +71,13 @@ export function dropKeptViews(): void {
 
 function drawSvg(spec: TopLevelSpec): Promise<string> {
   const { shape, rows, title, subtitle } = splitSpec(spec);
-  const key = JSON.stringify(shape);
+  // vega lays legend entries out again only when their number changes, not their labels (ViewLayout's
+  // legend-entry exception): a view drawn with other category values would keep their legend widths. So a view
+  // is kept for one shape and one set of category values (a site's runs of one scenario share them).
+  const categories = [
+    ...new Set(rows.flatMap((r) => Object.values(r as object).filter((v) => typeof v === 'string'))),
+  ].sort();
+  const key = JSON.stringify([shape, categories]);
   let kept = views.get(key);
   if (kept)
     views.delete(key); // and set again below: the least recently drawn shape goes first

@@ -99,6 +99,39 @@ export function connectBySize(v: VariantResult): SizePoint[] {
   return out;
 }
 
+/** Resident memory as a phase ended (controlPlane details.byPhase), at the Services that phase left. */
+export interface MemoryPoint {
+  readonly phase: string;
+  readonly services: number;
+  /** The mean over the real nodes' kube-proxies. */
+  readonly kubeProxyMiB: number | null;
+  readonly apiserverMiB: number | null;
+  readonly etcdMiB: number | null;
+}
+
+export function memoryBySize(v: VariantResult): MemoryPoint[] {
+  const services = servicesAfterPhases(v);
+  const out: MemoryPoint[] = [];
+  for (const p of listOf(measurementOf(v, 'controlPlane')?.details, 'byPhase')) {
+    const phase = str(p.phase);
+    const n = phase === null ? undefined : services.get(phase);
+    if (phase === null || n === undefined || !isObject(p.rssMiB)) continue;
+    const rss = p.rssMiB;
+    const proxies = Object.keys(rss)
+      .filter((k) => k.startsWith('kube-proxy'))
+      .map((k) => num(rss[k]))
+      .filter((x): x is number => x !== null);
+    out.push({
+      phase,
+      services: n,
+      kubeProxyMiB: proxies.length ? proxies.reduce((a, b) => a + b, 0) / proxies.length : null,
+      apiserverMiB: num(rss['kube-apiserver']),
+      etcdMiB: num(rss.etcd),
+    });
+  }
+  return out;
+}
+
 /** Connections during churn (details.churn), when the measurement ran through it. */
 export interface ChurnConnections {
   readonly requests: number;

@@ -122,6 +122,7 @@ function variantLabels(v: VariantResult): Record<string, string> {
     ProxyMode: v.variant.proxyMode,
     IptablesBackend: v.variant.iptablesBackend,
     DNS: v.variant.dns,
+    ...(v.variant.kubernetesVersion ? { KubernetesVersion: v.variant.kubernetesVersion } : {}),
     Repetition: String(v.repetition),
   };
 }

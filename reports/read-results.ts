@@ -122,6 +122,14 @@ function checkVariant(v: unknown, at: string, need: Need): void {
   if (isObject(axes))
     for (const k of ['podNetwork', 'proxyMode', 'iptablesBackend', 'dns'])
       need(typeof axes[k] === 'string', `${at}.variant.${k}`, 'a string', axes[k]);
+  // Results written before two-version runs have no kubernetesVersion: they ran the default pin of their day.
+  if (isObject(axes) && axes.kubernetesVersion !== undefined)
+    need(
+      typeof axes.kubernetesVersion === 'string',
+      `${at}.variant.kubernetesVersion`,
+      'a string',
+      axes.kubernetesVersion,
+    );
   need(statuses.includes(v.status as string), `${at}.status`, `one of ${statuses.join(' | ')}`, v.status);
   need(Array.isArray(v.phases), `${at}.phases`, 'an array', v.phases);
   need(Array.isArray(v.errors), `${at}.errors`, 'an array', v.errors);

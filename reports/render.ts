@@ -10,6 +10,7 @@ import { groupRuns, groupState, type ScenarioGroup } from './groups.ts';
 import { layout } from './helpers.ts';
 import { manifestView, methods, type ManifestView, type MeasurementMethod } from './manifest.ts';
 import { sections, type Section } from './sections.ts';
+import { compareVersions } from './versions.ts';
 import { sideBySide, verdictTable, type SideBySide, type VerdictTable } from './variant-tables.ts';
 
 export interface RenderOptions {
@@ -50,6 +51,8 @@ interface ScenarioView {
   readonly multipleRuns: boolean;
   readonly baseline: BaselineView | null;
   readonly baselineAbsent: string | null;
+  /** A run over several Kubernetes versions: each later version against the first, like a baseline. */
+  readonly upgrade: (BaselineView & { from: string; to: string })[];
   readonly sideBySide: SideBySide;
   readonly skipped: { id: string; reason: string }[];
   readonly sections: Section[];
@@ -93,6 +96,11 @@ async function reportModel(runs: readonly RunResults[], opts: RenderOptions = {}
       multipleRuns: s.runs.length > 1,
       baseline: base ? baselineView(compareWithBaseline(s, base), base) : null,
       baselineAbsent: baselines && !base ? `The baseline has no run of scenario ${s.name}.` : null,
+      upgrade: compareVersions(s).map(({ from, to, comparison }) => ({
+        from,
+        to,
+        ...baselineView(comparison, s, `Kubernetes ${to} against ${from}, variant by variant:`),
+      })),
       sideBySide: sideBySide(s),
       skipped: s.skipped,
       sections: await sections(s, `s${i}`),
@@ -135,11 +143,15 @@ function scenarioState(s: ScenarioGroup): string {
   return 'passed';
 }
 
-function baselineView(c: BaselineComparison, base: ScenarioGroup): BaselineView {
+function baselineView(
+  c: BaselineComparison,
+  base: ScenarioGroup,
+  head = `Against ${plural(base.runs.length, 'baseline run')} (${base.runs.map((r) => formatTime(r.manifest.startedAt)).join(', ')}):`,
+): BaselineView {
   const verdicts = c.variants.flatMap((v) => v.figures.map((f) => f.verdict));
   const n = (v: string) => verdicts.filter((x) => x === v).length;
   const summary = [
-    `Against ${plural(base.runs.length, 'baseline run')} (${base.runs.map((r) => formatTime(r.manifest.startedAt)).join(', ')}):`,
+    head,
     `${plural(n('regression'), 'regression')}, ${plural(n('improvement'), 'improvement')}, ${n('no change')} without change,`,
     `${n('not enough repetitions to judge')} not judgeable for too few repetitions, ${n('not judged')} not judged (invalid or failed).`,
   ].join(' ');

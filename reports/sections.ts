@@ -5,11 +5,12 @@
 import type { VariantResult } from '../runners/results/schema.ts';
 import type { Chart } from './charts.ts';
 import { connectionLatencyChart, programmingChart } from './chart-bars.ts';
-import { firstPacketBySizeChart, ruleSyncBySizeChart } from './chart-by-size.ts';
+import { firstPacketBySizeChart, memoryBySizeChart, ruleSyncBySizeChart } from './chart-by-size.ts';
 import { dnsCharts } from './chart-dns.ts';
 import { timelineChart } from './chart-timeline.ts';
+import { headroomSection } from './headroom-section.ts';
 import { dnsTables } from './dns-tables.ts';
-import { connectBySize, connectDuringChurn, measurementOf, syncBySize } from './figures.ts';
+import { connectBySize, connectDuringChurn, measurementOf, memoryBySize, syncBySize } from './figures.ts';
 import { formatCount, formatMs, formatRate } from './format.ts';
 import { firstCountedRep, variantLabel, type ScenarioGroup, type VariantGroup } from './groups.ts';
 
@@ -34,6 +35,9 @@ export async function sections(s: ScenarioGroup, prefix: string): Promise<Sectio
   const absent = (name: string) =>
     `This run has no ${name} measurement (add { name: ${name} } to the scenario's measurements to get it).`;
   const out: Section[] = [];
+  // A headroom search's answer comes first: the other sections show its last passing step.
+  const headroom = await headroomSection(g, prefix);
+  if (headroom) out.push(headroom);
 
   const connect: (Chart | undefined)[] = has('connectionLatency')
     ? await Promise.all([connectionLatencyChart(g), firstPacketBySizeChart(g)])
@@ -80,6 +84,17 @@ export async function sections(s: ScenarioGroup, prefix: string): Promise<Sectio
     tables: [],
   });
 
+  const memory = await memoryBySizeChart(g);
+  const growth = costGrowthTable(g);
+  if (memory || growth)
+    out.push({
+      id: `${prefix}-growth`,
+      title: 'How cost grows with the number of Services',
+      charts: memory ? [memory] : [],
+      notes: [],
+      tables: growth ? [growth] : [],
+    });
+
   const dns = has('dns') ? await dnsCharts(g) : [];
   out.push({
     id: `${prefix}-dns`,
@@ -107,6 +122,57 @@ export async function sections(s: ScenarioGroup, prefix: string): Promise<Sectio
 /** The distinct Service counts a per-size figure was taken at, over all variants. */
 function sizes(g: readonly VariantGroup[], points: (v: VariantResult) => { services: number }[]): number[] {
   return [...new Set(g.flatMap((v) => v.reps.flatMap((r) => points(r.result).map((p) => p.services))))];
+}
+
+/**
+ * Per variant and rule-set size (first repetition): new-connection latency, kube-proxy's sync time and memory,
+ * the apiserver's memory. Only where a run measured at two sizes or more: one size is not a growth.
+ */
+function costGrowthTable(g: readonly VariantGroup[]): Table | undefined {
+  const rows = g.flatMap((v) => {
+    const r = firstCountedRep(v);
+    if (!r) return [];
+    const connect = new Map(connectBySize(r).map((p) => [p.phase, p]));
+    const sync = new Map(syncBySize(r).map((p) => [p.phase, p]));
+    const memory = new Map(memoryBySize(r).map((p) => [p.phase, p]));
+    const phases = [...new Set([...connect.keys(), ...sync.keys()])];
+    const sizes = new Set(phases.map((ph) => connect.get(ph)?.services ?? sync.get(ph)?.services));
+    if (sizes.size < 2) return [];
+    return phases.map((ph) => [
+      variantLabel(v),
+      ph,
+      formatCount(connect.get(ph)?.services ?? sync.get(ph)?.services ?? null),
+      formatMs(connect.get(ph)?.connectP50Ms ?? null),
+      formatMs(connect.get(ph)?.connectP99Ms ?? null),
+      formatMs(sync.get(ph)?.p50Ms ?? null),
+      formatMs(sync.get(ph)?.p99Ms ?? null),
+      formatCount(sync.get(ph)?.rules ?? sync.get(ph)?.elements ?? null),
+      formatMiB(memory.get(ph)?.kubeProxyMiB ?? null),
+      formatMiB(memory.get(ph)?.apiserverMiB ?? null),
+    ]);
+  });
+  if (rows.length === 0) return undefined;
+  return {
+    caption:
+      'Cost against the rule set, per variant and phase (first repetition): connect latency through a ClusterIP, kube-proxy sync time, its rules (iptables) or set elements (nftables), and memory as the phase ended',
+    head: [
+      'variant',
+      'phase',
+      'Services',
+      'connect p50',
+      'connect p99',
+      'sync p50',
+      'sync p99',
+      'rules / elements',
+      'kube-proxy RSS',
+      'apiserver RSS',
+    ],
+    rows,
+  };
+}
+
+function formatMiB(x: number | null): string {
+  return x === null ? '–' : `${formatCount(Math.round(x))} MiB`;
 }
 
 function churnConnectionsTable(g: readonly VariantGroup[]): Table | undefined {

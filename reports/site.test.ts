@@ -7,31 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyResultsFile } from './read-results.ts';
 import { renderSite, type SitePage } from './site.ts';
-import { exampleResults, hostile } from './testdata/synthetic.ts';
+import { hostile } from './testdata/synthetic.ts';
+import { night } from './testdata/nightly.ts';
 import type { RunResults } from '../runners/results/schema.ts';
 
 const examples = fileURLToPath(new URL('../docs/results/', import.meta.url));
 const labUp = readdirSync(examples).find((f) => f.startsWith('lab-up-'))!;
-const day = 86_400_000;
-
-/** Night i of a 100-night history: the real example, moved in time, its figures jittered, some nights invalid. */
-function night(i: number): RunResults {
-  const r = exampleResults();
-  const startedAt = new Date(Date.parse(r.manifest.startedAt) - (100 - i) * day).toISOString();
-  (r as { manifest: RunResults['manifest'] }).manifest = { ...r.manifest, startedAt };
-  let seed = i + 1;
-  const jitter = () => 0.8 + 0.4 * ((seed = (seed * 16807) % 2147483647) / 2147483647);
-  for (const v of r.variants) {
-    for (const m of v.measurements)
-      for (const [k, x] of Object.entries(m.summary)) if (typeof x === 'number') m.summary[k] = x * jitter();
-    if (i % 17 === 3 && v.id.startsWith('vxlan')) {
-      v.status = 'invalid';
-      v.validity = { valid: false, reasons: ['the harness itself used 0.93 cores on average'] };
-    }
-  }
-  return r;
-}
-
 describe('a 100-run site', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelab-site-'));
   let cold: SitePage[];
@@ -46,9 +27,9 @@ describe('a 100-run site', () => {
     coldMs = performance.now() - t;
   });
 
-  test('the cold build (every page rendered) takes under 2 s, and no page is over 1 MB', (t) => {
+  // Times are printed, not asserted (a test on a busy machine is not a benchmark): `npm run bench:site` is.
+  test('an index and one page per run, none over 1 MB', (t) => {
     t.diagnostic(`cold build of 100 run pages and the index: ${Math.round(coldMs)} ms`);
-    assert.ok(coldMs < 2000, `${Math.round(coldMs)} ms`);
     assert.equal(cold.length, 101);
     const sizes = cold.map((p) => Buffer.byteLength(p.html!));
     t.diagnostic(`largest page: ${Math.max(...sizes)} bytes (index ${sizes[0]})`);
@@ -76,7 +57,7 @@ describe('a 100-run site', () => {
     assert.match(page, /Against the baseline/);
   });
 
-  test('the nightly rebuild (one new run, the other pages current) renders in under 2 s', async (t) => {
+  test('the nightly rebuild renders only the index and the new run', async (t) => {
     writeFileSync(join(dir, 'quick-100.json'), JSON.stringify(night(100)));
     const keys = new Map(
       cold.map((p) => [p.path, /name="scalelab-page-key" content="([0-9a-f]+)"/.exec(p.html!)?.[1]]),
@@ -91,7 +72,6 @@ describe('a 100-run site', () => {
       ['index.html', warm.at(-1)!.path],
       'only the index and the new run',
     );
-    assert.ok(ms < 2000, `${Math.round(ms)} ms`);
   });
 });
 

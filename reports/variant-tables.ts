@@ -7,6 +7,7 @@ import { summaryValue } from './figures.ts';
 import { formatByKey, formatMs, formatTime } from './format.ts';
 import { countedReps, groupState, median, type ScenarioGroup } from './groups.ts';
 import { keyFigures, measurementTitles } from './key-figures.ts';
+import { pairedByVersion } from './versions.ts';
 
 export interface Cell {
   readonly text: string;
@@ -83,9 +84,13 @@ export interface SideBySide {
   readonly sections: { title: string; rows: { label: string; cells: string[] }[] }[];
 }
 
-/** Key figures, one column per variant: the median over its judgeable repetitions (all of them, marked, if none). */
+/**
+ * Key figures, one column per variant: the median over its judgeable repetitions (all of them, marked, if
+ * none). A run over several Kubernetes versions puts each variant's versions in adjacent columns.
+ */
 export function sideBySide(s: ScenarioGroup): SideBySide {
-  const columns = s.variants.map((g) => {
+  const variants = pairedByVersion(s);
+  const columns = variants.map((g) => {
     const { reps, judged } = countedReps(g);
     return {
       id: g.id,
@@ -95,7 +100,7 @@ export function sideBySide(s: ScenarioGroup): SideBySide {
   });
   const sections = new Map<string, { title: string; rows: { label: string; cells: string[] }[] }>();
   for (const f of keyFigures) {
-    const cells = s.variants.map((g) => {
+    const cells = variants.map((g) => {
       const xs = countedReps(g)
         .reps.map((r) => summaryValue(r.result, f.measurement, f.key))
         .filter((x): x is number => x !== null);

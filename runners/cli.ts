@@ -7,6 +7,7 @@ import { ScenarioError } from '../scenarios/load.ts';
 import { runCommand } from './commands/run.ts';
 import { reportCommand } from './commands/report.ts';
 import { siteCommand } from './commands/site.ts';
+import { nightlyCommand } from './commands/nightly.ts';
 
 /** Exit codes (docs/cli.md): 0 ok, 1 failure (named), 2 bad input (nothing started), 130 interrupted. */
 const program = new Command('scalelab')
@@ -20,7 +21,8 @@ const program = new Command('scalelab')
   .addCommand(schemaCommand())
   .addCommand(runCommand())
   .addCommand(reportCommand())
-  .addCommand(siteCommand());
+  .addCommand(siteCommand())
+  .addCommand(nightlyCommand());
 
 // Subcommands do not inherit exitOverride: without it a missing argument would exit 1, not 2 (bad input).
 const overrideExits = (c: Command): void => {

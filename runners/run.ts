@@ -1,25 +1,34 @@
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { LoadedScenario } from '../scenarios/load.ts';
-import { expandPlan, nodelocalUnavailable, type PlannedRun } from '../scenarios/plan.ts';
+import {
+  expandPlan,
+  nodelocalUnavailable,
+  scenarioKubernetesVersions,
+  type PlannedRun,
+} from '../scenarios/plan.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { hostFacts, machineFacts } from '../infra/lab/host-facts.ts';
 import { labUp, loadKubeconfig } from '../infra/lab/local.ts';
 import { labDown } from '../infra/lab/down.ts';
 import { parseLabUpOptions } from '../infra/lab/spec.ts';
 import { installedVersions } from '../infra/build/debian.ts';
+import { requireKubernetesBuilt } from '../infra/build/build.ts';
 import { versions } from '../infra/versions.ts';
-import { sleepUnlessAborted } from '../infra/lab/processes.ts';
 import { timedStep, type Log } from './events.ts';
 import { createMeasurement } from './measurements/registry.ts';
 import type { Measurement } from './measurements/measurement.ts';
-import { runChurn } from './churn/driver.ts';
 import { seededRandom } from './churn/pacers.ts';
 import { createBackground } from './churn/workload.ts';
 import { ResultsWriter } from './results/writer.ts';
-import { resultsSchemaVersion, type SloVerdict, type VariantResult } from './results/schema.ts';
+import { mergeVersions } from './results/merge-versions.ts';
+import { resultsSchemaVersion, type VariantResult } from './results/schema.ts';
 import { ValidityMonitor } from './validity.ts';
-import { deadComponents, injectFault, type FaultRecord } from './faults.ts';
+import { labTarget } from './cluster/target.ts';
+import type { FaultRecord } from './faults.ts';
+import { runPhase } from './phase.ts';
+import { runHeadroom } from './headroom.ts';
+import { sloVerdicts } from './slos.ts';
 
 /** Exit codes (docs/cli.md): 0 all passed or invalid-only, 1 a variant failed, 3 an SLO failed, 130 interrupted. */
 /**
@@ -36,6 +45,7 @@ export async function runScenario(
   const { scenario } = loaded;
   const host = hostFacts();
   const plan = expandPlan(scenario, host, { nodelocal: nodelocalUnavailable });
+  requireKubernetesBuilt(scenarioKubernetesVersions(scenario));
   const startedAt = new Date();
   const path = join(outDir, `${scenario.name}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   const writer = new ResultsWriter(path, {
@@ -126,15 +136,16 @@ async function runVariant(
     const spec = parseLabUpOptions({
       name: runLab,
       fakeNodes: String(scenario.cluster.fakeNodes),
-      nodeLeaseSeconds: '240',
+      nodeLeaseSeconds: String(scenario.cluster.nodeLeaseSeconds),
       realNodes: String(scenario.cluster.realNodes),
       podNetwork: run.variant.podNetwork,
       proxyMode: run.variant.proxyMode,
       iptablesBackend: run.variant.iptablesBackend,
       dns: run.variant.dns,
+      kubernetesVersion: run.variant.kubernetesVersion,
     });
     const state = await labUp(spec, log, signal);
-    Object.assign(writer.results.manifest.versions, state.versions);
+    mergeVersions(writer.results.manifest.versions, state.versions);
     result.lab = { flags: state.flags, configFiles: state.configFiles, stepSeconds: state.stepSeconds };
     writer.save();
     const kc = loadKubeconfig(state);
@@ -147,8 +158,11 @@ async function runVariant(
           runId,
           scenario.background.services,
           scenario.background.endpointsPerService,
+          scenario.background.pods,
           log,
           signal,
+          'default',
+          scenario.background.bind === 'direct' ? scenario.cluster.fakeNodes : 0,
         ),
     );
     result.background = {
@@ -157,52 +171,24 @@ async function runVariant(
       endpointsPerService: bg.endpointsPerService,
       seconds: Math.round(seconds * 1000) / 1000,
     };
-    const ctx = { state, kc, log, signal: variantSignal, runId };
+    const ctx = { state, target: labTarget(state), kc, log, signal: variantSignal, runId };
     monitor = new ValidityMonitor(kc, scenario.cluster.fakeNodes);
     monitor.start();
-    for (const m of scenario.measurements) {
-      const made = createMeasurement(m, ctx);
-      measurements.push(made);
-      await made.start();
-    }
-    for (const phase of scenario.phases) {
-      const t0 = performance.now();
-      const phaseFaults: FaultRecord[] = [];
-      const { value: churn } = await timedStep(log, `phase ${phase.name}`, async () => {
-        const injected = phase.faults.map(async (f) => {
-          await sleepUnlessAborted(f.afterSeconds * 1000, signal);
-          const r = await injectFault(state, kc, f, phase.name);
-          phaseFaults.push(r);
-          faults.push(r);
-          log({
-            kind: 'warn',
-            message: `fault: ${r.error ? `could not kill ${r.target}: ${r.error}` : `killed ${r.target} (pid ${r.pid}) at ${r.at}`}`,
-          });
-        });
-        const [stats] = await Promise.all([
-          Promise.all(phase.churn.map((c) => runChurn(kc, runId, bg, c, random, log, signal))),
-          Promise.all(injected),
-        ]);
-        if (phase.holdSeconds > 0) await sleepUnlessAborted(phase.holdSeconds * 1000, signal);
-        return stats;
-      });
-      for (const c of churn)
-        if (c.errors)
-          log({
-            kind: 'warn',
-            message: `${phase.name}: ${c.errors} API errors in ${c.kind} churn, e.g. ${c.firstErrors[0]}`,
-          });
-      const dead = deadComponents(state, faults);
-      if (!dead.length) for (const m of measurements) await m.mark?.(phase.name);
-      result.phases.push({
-        name: phase.name,
-        churn,
-        holdSeconds: phase.holdSeconds,
-        seconds: Math.round(performance.now() - t0) / 1000,
-        ...(phaseFaults.length ? { faults: phaseFaults } : {}),
-      });
-      writer.save();
-      if (dead.length) throw new Error(`after phase ${phase.name}: ${dead.join('; ')}`);
+    const env = { state, kc, runId, bg, random, log, signal, faults };
+    if (scenario.headroom)
+      await runHeadroom(scenario, scenario.headroom, env, ctx, result, () => writer.save());
+    else {
+      for (const m of scenario.measurements) {
+        const made = createMeasurement(m, ctx);
+        measurements.push(made);
+        await made.start();
+      }
+      for (const phase of scenario.phases) {
+        const { result: done, dead } = await runPhase(phase, env, measurements);
+        result.phases.push(done);
+        writer.save();
+        if (dead.length) throw new Error(`after phase ${phase.name}: ${dead.join('; ')}`);
+      }
     }
   } catch (err) {
     variantAbort.abort(err);
@@ -219,7 +205,7 @@ async function runVariant(
     }
   });
   result.validity = monitor ? await monitor.stop() : { valid: false, reasons: ['the lab never came up'] };
-  result.slos = sloVerdicts(scenario, result);
+  result.slos = sloVerdicts(scenario.slos, result.measurements);
   if (result.status !== 'failed') {
     result.status = !result.validity.valid
       ? 'invalid'
@@ -232,30 +218,7 @@ async function runVariant(
   return result;
 }
 
-/** SLO thresholds from the scenario against the figures; a breach is a verdict, never an exception. */
-function sloVerdicts(s: Scenario, r: VariantResult): SloVerdict[] {
-  const value = (measurement: string, key: string) =>
-    r.measurements.find((m) => m.name === measurement)?.summary[key] ?? null;
-  const checks: [string, number | undefined, number | null][] = [
-    [
-      'networkProgrammingP99Ms',
-      s.slos.networkProgrammingP99Ms,
-      value('networkProgrammingLatency', 'kubeProxyP99Ms'),
-    ],
-    ['ruleSyncP99Ms', s.slos.ruleSyncP99Ms, value('ruleSync', 'syncP99Ms')],
-    ['apiMutatingP99Ms', s.slos.apiMutatingP99Ms, value('controlPlane', 'apiMutatingP99Ms')],
-  ];
-  return checks
-    .filter((c): c is [string, number, number | null] => c[1] !== undefined)
-    .map(([name, thresholdMs, valueMs]) => ({
-      name,
-      thresholdMs,
-      valueMs,
-      passed: valueMs === null ? null : valueMs <= thresholdMs,
-    }));
-}
-
-function summaryTable(vs: readonly VariantResult[]): string {
+export function summaryTable(vs: readonly VariantResult[]): string {
   const rows = vs.map((v) => {
     const get = (m: string, k: string) => {
       const x = v.measurements.find((r) => r.name === m)?.summary[k];

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { scenarioSchema, type Scenario } from './schema.ts';
 import type { Issue, Path } from './schema-kit.ts';
-import { pin } from '../infra/versions.ts';
+import { kubernetesVersionIssues } from './kubernetes-versions.ts';
+import { headroomIssues } from './headroom-plan.ts';
 
 /** One problem in a scenario file, located: `file:line:col path: message`. */
 export interface ScenarioProblem {
@@ -139,13 +140,7 @@ export function loadScenario(file: string, text = readScenarioText(file)): Loade
 /** Rules that span fields, checked once the shapes are right. */
 function semanticIssues(s: Scenario): Issue[] {
   const issues: Issue[] = [];
-  const kube = pin('kubernetes').version;
-  if (s.cluster.kubernetesVersion && s.cluster.kubernetesVersion !== kube) {
-    issues.push({
-      path: ['cluster', 'kubernetesVersion'],
-      message: `must be the pinned ${kube} (infra/versions.json), got "${s.cluster.kubernetesVersion}"`,
-    });
-  }
+  issues.push(...kubernetesVersionIssues(s));
   const seen = new Set<string>();
   s.phases.forEach((p, i) => {
     if (seen.has(p.name))
@@ -183,7 +178,15 @@ function semanticIssues(s: Scenario): Issue[] {
     if (names.indexOf(n) !== i)
       issues.push({ path: ['measurements', i, 'name'], message: `"${n}" is listed twice` });
   });
-  const backgroundPods = s.background.services * s.background.endpointsPerService;
+  const { services, endpointsPerService, pods } = s.background;
+  if (pods !== undefined) {
+    if (pods % endpointsPerService !== 0 || pods > services * endpointsPerService)
+      issues.push({
+        path: ['background', 'pods'],
+        message: `${pods} pods: expected a multiple of endpointsPerService (${endpointsPerService}) and at most services × endpointsPerService (${services * endpointsPerService}), or no pods would back a Service`,
+      });
+  }
+  const backgroundPods = pods ?? services * endpointsPerService;
   if (backgroundPods > maxBackgroundPods) {
     issues.push({
       path: ['background'],
@@ -196,6 +199,7 @@ function semanticIssues(s: Scenario): Issue[] {
       message: 'background Services are backed by kwok pods: set cluster.fakeNodes above 0',
     });
   }
+  issues.push(...headroomIssues(s));
   return issues;
 }
 

@@ -1,6 +1,7 @@
 import type { Scenario } from './schema.ts';
 import type { HostFacts } from '../infra/lab/host-facts.ts';
 import type { LabSpec } from '../infra/lab/state.ts';
+import { kubernetesVersions } from '../infra/versions.ts';
 
 /** One point of the variant matrix: a lab to bring up and run the phases on. */
 export interface Variant {
@@ -8,6 +9,8 @@ export interface Variant {
   readonly proxyMode: LabSpec['proxyMode'];
   readonly iptablesBackend: LabSpec['iptablesBackend'];
   readonly dns: LabSpec['dns'];
+  /** The pinned Kubernetes the variant's control plane and kube-proxy run (results before it lack it). */
+  readonly kubernetesVersion?: string;
 }
 
 export interface PlannedRun {
@@ -27,21 +30,37 @@ export interface Plan {
   readonly skipped: readonly SkippedVariant[];
 }
 
-export function variantId(v: Variant): string {
+/**
+ * `direct.iptables-nft.coredns`, prefixed with the Kubernetes version (`v1.37.2/direct.iptables-nft.coredns`)
+ * when `withVersion`: a scenario comparing versions, or one running a version other than the default. Ids of
+ * scenarios at the default version stay as they were, so their baselines still match.
+ */
+export function variantId(v: Variant, withVersion = false): string {
   const proxy = v.proxyMode === 'iptables' ? `iptables-${v.iptablesBackend}` : v.proxyMode;
-  return `${v.podNetwork}.${proxy}.${v.dns}`;
+  const id = `${v.podNetwork}.${proxy}.${v.dns}`;
+  return withVersion && v.kubernetesVersion ? `${v.kubernetesVersion}/${id}` : id;
+}
+
+/** The Kubernetes versions a scenario runs: its variants.kubernetes axis, else cluster.kubernetesVersion, else the default pin. */
+export function scenarioKubernetesVersions(s: Scenario): string[] {
+  return s.variants.kubernetes ?? [s.cluster.kubernetesVersion ?? kubernetesVersions()[0]!];
 }
 
 /**
- * The matrix pod network × proxy mode (× iptables backend, for iptables only) × DNS, repeated; variants this
- * host cannot run are listed as skipped with the reason, never dropped.
+ * The matrix pod network × proxy mode (× iptables backend, for iptables only) × DNS (or the one-at-a-time
+ * set), for each Kubernetes version, repeated; variants this host cannot run are listed as skipped with the
+ * reason, never dropped.
  */
 export function expandPlan(s: Scenario, host: HostFacts, unavailable: { nodelocal?: string } = {}): Plan {
   const runs: PlannedRun[] = [];
   const skipped: SkippedVariant[] = [];
-  const variants = s.variants.design === 'one-at-a-time' ? oneAtATime(s.variants) : matrix(s.variants);
+  const kubes = scenarioKubernetesVersions(s);
+  const withVersion = kubes.length > 1 || kubes[0] !== kubernetesVersions()[0];
+  // The version is the outermost axis: each version's variants run together, in the order the scenario lists.
+  const axes = s.variants.design === 'one-at-a-time' ? oneAtATime(s.variants) : matrix(s.variants);
+  const variants = kubes.flatMap((kubernetesVersion) => axes.map((v) => ({ ...v, kubernetesVersion })));
   for (const variant of variants) {
-    const id = variantId(variant);
+    const id = variantId(variant, withVersion);
     const reason =
       variant.proxyMode === 'ipvs' && host.ipvsMissing
         ? host.ipvsMissing

@@ -118,6 +118,35 @@ const measurement = tagged(
   'what to measure',
 );
 
+/** The SLOs a scenario can set a threshold for (`slos`), and a headroom search can watch. */
+export const sloNames = ['networkProgrammingP99Ms', 'ruleSyncP99Ms', 'apiMutatingP99Ms', 'dnsP99Ms'] as const;
+
+/**
+ * Headroom search: the phases are run again and again in one lab, the varied quantity raised each step, until a
+ * watched SLO breaks or `max` is passed (runners/headroom.ts). The steps are expanded in scenarios/headroom-plan.ts.
+ */
+const headroom = object(
+  {
+    /** churnRate: every churn of the phases runs at the step's rate; services: the cluster is grown to that many Services first. */
+    vary: oneOf(['churnRate', 'services'], 'what rises step by step'),
+    /** The first step's value (changes per second, or Services). */
+    start: number({ min: 0.01, max: 100_000 }),
+    /** Each step multiplies the value by this (give factor or step, not both). */
+    factor: optional(number({ min: 1.01, max: 100 })),
+    /** Each step adds this to the value (give factor or step, not both). */
+    step: optional(number({ min: 0.01, max: 100_000 })),
+    /** No step goes past this value: reaching it with every SLO met is "no knee below max". */
+    max: number({ min: 0.01, max: 100_000 }),
+    /** churnRate: how long each step churns; each churn's count becomes rate × stepSeconds. */
+    stepSeconds: optional(number({ min: 1, max: 3600, unit: 'seconds' }), 30),
+    /** services: the rate at which the cluster is grown between steps (not measured). */
+    growQps: optional(number({ min: 0.01, max: 1000, unit: 'Services per second' }), 50),
+    /** The SLOs judged after each step; each needs its threshold under `slos`. Default: every SLO set there. */
+    slos: optional(array(oneOf(sloNames), { min: 1 })),
+  },
+  'raise the churn rate or the Service count step by step until an SLO breaks',
+);
+
 export const scenarioSchema = object(
   {
     name: string({ pattern: /^[a-z][a-z0-9-]{0,40}$/, hint: 'a short lowercase name' }),
@@ -127,6 +156,11 @@ export const scenarioSchema = object(
     cluster: object({
       fakeNodes: number({ min: 0, max: maxFakeNodes, integer: true }),
       realNodes: optional(number({ min: 2, max: maxRealNodes, integer: true }), 2),
+      /**
+       * Fake nodes' Lease duration; each renews every quarter of it. At 240 s, 5,000 nodes write 83 Leases/s, most
+       * of what this machine's apiserver takes; scale scenarios stretch it.
+       */
+      nodeLeaseSeconds: optional(number({ min: 40, max: 3600, integer: true, unit: 'seconds' }), 240),
       kubernetesVersion: optional(string({ pattern: /^v1\.\d+\.\d+$/, hint: 'a version such as v1.36.3' })),
     }),
     variants: object({
@@ -134,6 +168,10 @@ export const scenarioSchema = object(
       proxyMode: optional(array(oneOf(['iptables', 'nftables', 'ipvs']), { min: 1 }), ['iptables']),
       iptablesBackend: optional(array(oneOf(['nft', 'legacy']), { min: 1 }), ['nft']),
       dns: optional(array(oneOf(['coredns', 'nodelocal']), { min: 1 }), ['coredns']),
+      /** Pinned Kubernetes versions to run every variant on, side by side (a pre-upgrade check); absent: cluster.kubernetesVersion or the default pin. */
+      kubernetes: optional(
+        array(string({ pattern: /^v1\.\d+\.\d+$/, hint: 'a version such as v1.37.2' }), { min: 1 }),
+      ),
       /** matrix: every combination; one-at-a-time: the first of each axis, then one axis changed at a time. */
       design: optional(oneOf(['matrix', 'one-at-a-time']), 'matrix'),
     }),
@@ -142,8 +180,15 @@ export const scenarioSchema = object(
         /** Services whose endpoints are kwok pods: the rule set every kube-proxy carries. */
         services: optional(number({ min: 0, max: 100_000, integer: true }), 0),
         endpointsPerService: optional(number({ min: 1, max: 1000, integer: true }), 5),
+        /**
+         * kwok pods behind them, in groups of endpointsPerService; Services share groups when there are fewer
+         * groups than Services. Default: one group per Service up to 2,000 pods.
+         */
+        pods: optional(number({ min: 1, max: 200_000, integer: true })),
+        /** scheduler: pods go through kube-scheduler; direct: each group bound to a fake node, skipping it. */
+        bind: optional(oneOf(['scheduler', 'direct']), 'scheduler'),
       }),
-      { services: 0, endpointsPerService: 5 },
+      { services: 0, endpointsPerService: 5, bind: 'scheduler' },
     ),
     phases: array(phase, { min: 1 }),
     measurements: array(measurement, { min: 1 }),
@@ -152,9 +197,12 @@ export const scenarioSchema = object(
         networkProgrammingP99Ms: optional(number({ min: 1, unit: 'ms' })),
         ruleSyncP99Ms: optional(number({ min: 1, unit: 'ms' })),
         apiMutatingP99Ms: optional(number({ min: 1, unit: 'ms' })),
+        /** p99 of every DNS lookup the dns measurement made (all its conditions). */
+        dnsP99Ms: optional(number({ min: 1, unit: 'ms' })),
       }),
       {},
     ),
+    headroom: optional(headroom),
   },
   'a scalelab scenario',
 );
@@ -165,3 +213,5 @@ export type ChurnSpec = Infer<typeof churn>;
 export type FaultSpec = Infer<typeof fault>;
 export type Pace = Infer<typeof pace>;
 export type MeasurementSpec = Infer<typeof measurement>;
+export type HeadroomSpec = Infer<typeof headroom>;
+export type SloName = (typeof sloNames)[number];

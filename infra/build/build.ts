@@ -1,20 +1,45 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { versions } from '../versions.ts';
+import { kubernetesVersions, versions } from '../versions.ts';
 import { timedStep, type Log } from '../../runners/events.ts';
 import { UserError } from '../../runners/errors.ts';
-import { recipes } from './recipes.ts';
+import { kubernetesRecipe, recipes, type GoRecipe } from './recipes.ts';
 import { buildGoGroup, groupDir } from './go-build.ts';
 import { ensureDebianPackages } from './debian.ts';
 
-/** Path of a built program, e.g. binPath('kube-apiserver'); throws a UserError naming the build command if absent. */
-export function binPath(program: string): string {
-  const recipe = recipes.find((r) => program in r.pin.programs);
+/**
+ * Path of a built program, e.g. binPath('kube-apiserver'); a Kubernetes program comes from the pinned
+ * `kubernetesVersion` (the default pin when absent). Throws a UserError naming the build command if absent.
+ */
+export function binPath(program: string, kubernetesVersion?: string): string {
+  let recipe = recipes.find((r) => program in r.pin.programs);
   if (!recipe) throw new Error(`no pinned component provides "${program}"`);
+  if (recipe.group === 'kubernetes') recipe = kubernetesRecipe(kubernetesVersion);
   const p = join(groupDir(recipe), 'bin', program);
-  if (!existsSync(p))
-    throw new UserError(`${program} ${recipe.pin.version} is not built`, 'run: npx scalelab build');
+  if (!existsSync(p)) {
+    const other = recipe.pin.version !== kubernetesVersions()[0] && recipe.group === 'kubernetes';
+    throw new UserError(
+      `${program} ${recipe.pin.version} is not built`,
+      `run: npx scalelab build${other ? ` --kubernetes ${recipe.pin.version}` : ''}`,
+    );
+  }
   return p;
+}
+
+/**
+ * The programs a lab runs at its Kubernetes version. agnhost (a test image the node agent runs) and kubectl
+ * stay at the default pin: they are tools around the cluster, not the cluster being upgraded.
+ */
+export const versionedPrograms = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kube-proxy',
+] as const;
+
+/** Refuses, before any lab starts, a run whose Kubernetes versions are not all built (naming the build command). */
+export function requireKubernetesBuilt(kubernetesVersions: readonly string[]): void {
+  for (const v of kubernetesVersions) for (const p of versionedPrograms) binPath(p, v);
 }
 
 /** Path of a file the build copied out of a module's source (kwok's stages). */
@@ -24,14 +49,22 @@ export function sharePath(group: string, file: string): string {
   return join(groupDir(recipe), 'share', file);
 }
 
-/** Installs the Debian packages and builds every pinned Go component (or only `only`); idempotent. */
-export async function buildAll(log: Log, opts: { only?: readonly string[]; signal?: AbortSignal } = {}) {
+/**
+ * Installs the Debian packages and builds every pinned Go component (or only `only`); idempotent. Kubernetes
+ * is built at the default pin, plus each of `kubernetes` (other pinned versions, 'all' for every one): a
+ * further version costs ~4 min cold on 2 cores, so only a run that compares versions asks for it.
+ */
+export async function buildAll(
+  log: Log,
+  opts: { only?: readonly string[]; kubernetes?: readonly string[]; signal?: AbortSignal } = {},
+) {
   await timedStep(log, 'Debian packages', () => ensureDebianPackages(versions.debian, log, opts.signal));
-  const chosen = opts.only?.length ? recipes.filter((r) => opts.only!.includes(r.group)) : recipes;
+  const chosen = opts.only?.length ? recipes.filter((r) => opts.only!.includes(r.group)) : [...recipes];
   if (opts.only?.length && chosen.length !== opts.only.length) {
     const known = recipes.map((r) => r.group).join(', ');
     throw new UserError(`unknown component in --only ${opts.only.join(',')}`, `known: ${known}`);
   }
+  chosen.push(...otherKubernetesRecipes(opts.kubernetes ?? []));
   for (const [i, recipe] of chosen.entries()) {
     const step = `[${i + 1}/${chosen.length}] ${recipe.group} ${recipe.pin.version}`;
     const t0 = performance.now();
@@ -46,4 +79,17 @@ export async function buildAll(log: Log, opts: { only?: readonly string[]; signa
       detail: how === 'cached' ? 'already built' : undefined,
     });
   }
+}
+
+/** Recipes for the requested non-default Kubernetes versions; an unpinned one is refused before any build. */
+function otherKubernetesRecipes(requested: readonly string[]): GoRecipe[] {
+  const pinned = kubernetesVersions();
+  const wanted = requested.includes('all') ? pinned : requested;
+  const unknown = wanted.filter((v) => !pinned.includes(v));
+  if (unknown.length)
+    throw new UserError(
+      `--kubernetes ${unknown.join(',')}: not pinned in infra/versions.json`,
+      `pinned: ${pinned.join(', ')}`,
+    );
+  return [...new Set(wanted)].filter((v) => v !== pinned[0]).map((v) => kubernetesRecipe(v));
 }

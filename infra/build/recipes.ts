@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { pin, type GoModulePin } from '../versions.ts';
+import { kubernetesPin, pin, type GoModulePin } from '../versions.ts';
 
 /** How one pinned Go module is turned into binaries, and how each binary proves it is the pinned version. */
 export interface GoRecipe {
@@ -16,15 +16,33 @@ export interface GoRecipe {
   readonly share?: readonly string[];
 }
 
-const kube = pin('kubernetes');
-const [major, minor] = kube.version.replace(/^v/, '').split('.');
+/** The recipe for one pinned Kubernetes version; its programs land in ~/.cache/scalelab/kubernetes-<version>. */
+export function kubernetesRecipe(version?: string): GoRecipe {
+  const kube = kubernetesPin(version);
+  const check = { args: ['--version'], expect: `Kubernetes ${kube.version}` };
+  return {
+    group: 'kubernetes',
+    pin: kube,
+    ldflags: (dir) => [...kubeStamp(kube.version), `-X main.Version=${agnhostVersion(dir)}`],
+    tags: ['selinux', 'notest', 'grpcnotrace'],
+    versionChecks: {
+      'kube-apiserver': check,
+      'kube-controller-manager': check,
+      'kube-scheduler': check,
+      'kube-proxy': check,
+      kubectl: { args: ['version', '--client'], expect: `Client Version: ${kube.version}` },
+      agnhost: { args: ['--version'], expect: 'app version 2.' },
+    },
+  };
+}
 
-function kubeStamp(): string[] {
+function kubeStamp(version: string): string[] {
+  const [major, minor] = version.replace(/^v/, '').split('.');
   // hack/lib/version.sh stamps these; without them binaries report v0.0.0-master+$Format:%H$.
   const flags: string[] = [];
   for (const p of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
     flags.push(
-      `-X ${p}.gitVersion=${kube.version}`,
+      `-X ${p}.gitVersion=${version}`,
       `-X ${p}.gitMajor=${major}`,
       `-X ${p}.gitMinor=${minor}`,
       `-X ${p}.gitTreeState=clean`,
@@ -34,24 +52,11 @@ function kubeStamp(): string[] {
   return flags;
 }
 
-const kubeCheck = { args: ['--version'], expect: `Kubernetes ${kube.version}` };
 const plain = (v: string) => v.replace(/^v/, '');
 
 export const recipes: readonly GoRecipe[] = [
-  {
-    group: 'kubernetes',
-    pin: kube,
-    ldflags: (dir) => [...kubeStamp(), `-X main.Version=${agnhostVersion(dir)}`],
-    tags: ['selinux', 'notest', 'grpcnotrace'],
-    versionChecks: {
-      'kube-apiserver': kubeCheck,
-      'kube-controller-manager': kubeCheck,
-      'kube-scheduler': kubeCheck,
-      'kube-proxy': kubeCheck,
-      kubectl: { args: ['version', '--client'], expect: `Client Version: ${kube.version}` },
-      agnhost: { args: ['--version'], expect: 'app version 2.' },
-    },
-  },
+  // The default version only: other pinned versions are built on request (`build --kubernetes`).
+  kubernetesRecipe(),
   {
     group: 'etcd',
     pin: pin('etcd'),

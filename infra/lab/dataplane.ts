@@ -10,6 +10,7 @@ import { installDirectRoutes } from '../podnet/direct.ts';
 import { flannelArgs, writeFlannelNetConf } from '../podnet/flannel.ts';
 import { labAsn, nodeConfig, reflectorConfig, startBird, waitForBgpConvergence } from '../podnet/bgp.ts';
 import { flannelSubnetFile } from '../node-agent/pod-network.ts';
+import { createKubeletServingCert } from './pki.ts';
 import { labAddresses as A } from './addresses.ts';
 import { labNetns } from './netns.ts';
 import { createRealNodeNetns, realNodeInfo, sysctl, type RealNodeInfo } from './real-nodes.ts';
@@ -60,6 +61,7 @@ export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
     for (const n of nodes) {
       const dir = join(stateDir, 'nodes', n.name);
       mkdirSync(dir, { recursive: true });
+      const serving = await createKubeletServingCert(join(stateDir, 'pki'), n.name, n.ip);
       h.start(
         `node-agent-${n.index}`,
         [
@@ -87,6 +89,12 @@ export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
           n.netns,
           '--flannel-subnet-file',
           flannelSubnetFile(stateDir, n.name),
+          '--tls-cert',
+          serving.cert,
+          '--tls-key',
+          serving.key,
+          '--client-ca',
+          join(stateDir, 'pki', 'ca.crt'),
         ],
         { netns: n.netns, netOnly: true },
       );
@@ -214,7 +222,7 @@ function startKubeProxy(h: DataplaneHooks, n: RealNodeInfo) {
     spec.iptablesBackend === 'legacy'
       ? `${legacyIptablesDir(stateDir)}:${process.env.PATH}`
       : process.env.PATH;
-  h.start(`kube-proxy-${n.index}`, [binPath('kube-proxy'), ...kubeProxyArgs(cfg)], {
+  h.start(`kube-proxy-${n.index}`, [binPath('kube-proxy', spec.kubernetesVersion), ...kubeProxyArgs(cfg)], {
     netns: n.netns,
     env: { ...process.env, PATH: path },
   });

@@ -8,9 +8,13 @@ import { runPool } from '../pool.ts';
 export const fakeNodeLabel = { key: 'type', value: 'kwok' } as const;
 const zones = ['lab-a', 'lab-b', 'lab-c'];
 
+export function fakeNodeName(i: number): string {
+  return `kwok-node-${i}`;
+}
+
 /** A fake node as a cloud provider's kubelet would register it: 16 CPUs, 64 GiB, 110 pods, a zone. */
 export function fakeNodeObject(i: number): V1Node {
-  const name = `kwok-node-${i}`;
+  const name = fakeNodeName(i);
   const capacity = { cpu: '16', memory: '64Gi', pods: '110', 'ephemeral-storage': '100Gi' };
   return {
     apiVersion: 'v1',

@@ -15,6 +15,12 @@ export function getText(
           ? resolve(body)
           : reject(new Error(`GET ${what}: HTTP ${res.statusCode}: ${body.slice(0, 200)}`)),
       );
+      // A connection cut mid-body ends the response with 'close' and no 'end': without this the promise
+      // would never settle (the request's timeout no longer applies once its socket is gone).
+      res.on('error', reject);
+      res.on('close', () => {
+        if (!res.complete) reject(new Error(`GET ${what}: the connection closed mid-response`));
+      });
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${what}: timed out after ${timeoutMs} ms`)));
     req.on('error', reject);

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { binPath, sharePath } from '../build/build.ts';
-import { recipes } from '../build/recipes.ts';
+import { binPath, sharePath, versionedPrograms } from '../build/build.ts';
+import { kubernetesRecipe, recipes, type GoRecipe } from '../build/recipes.ts';
 import { groupDir } from '../build/go-build.ts';
 import { dataRoot } from '../paths.ts';
 import { etcdArgs } from '../components/etcd.ts';
@@ -47,9 +47,18 @@ export const controlPlaneTuning = {
 export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promise<LabState> {
   const existing = readLabState(spec.name);
   if (existing && existing.processes.length && existing.processes.every(isRunning) && existing.kubeconfig) {
+    // A field the running lab's state lacks (written before kubernetesVersion existed) was the default then.
     const differ = (
-      ['realNodes', 'podNetwork', 'proxyMode', 'iptablesBackend', 'dns', 'nodeLeaseSeconds'] as const
-    ).filter((k) => existing.spec[k] !== spec[k]);
+      [
+        'realNodes',
+        'podNetwork',
+        'proxyMode',
+        'iptablesBackend',
+        'dns',
+        'nodeLeaseSeconds',
+        'kubernetesVersion',
+      ] as const
+    ).filter((k) => (existing.spec[k] ?? spec[k]) !== spec[k]);
     if (differ.length) {
       const was = differ.map((k) => `${k} ${existing.spec[k]}`).join(', ');
       throw new UserError(
@@ -81,7 +90,7 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
     processes: [],
     flags: {},
     configFiles: {},
-    versions: builtVersions(),
+    versions: builtVersions(spec.kubernetesVersion),
     stepSeconds: {},
   };
   writeLabState(state);
@@ -178,7 +187,7 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
   });
   await step('kube-apiserver', async () => {
     start('kube-apiserver', [
-      binPath('kube-apiserver'),
+      binPath('kube-apiserver', spec.kubernetesVersion),
       ...apiserverArgs({
         advertiseAddress: A.controlPlane,
         securePort: A.apiserverPort,
@@ -217,7 +226,7 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
   await step('controller-manager, scheduler, kwok', async () => {
     const common = { apiQps: controlPlaneTuning.apiQps, apiBurst: controlPlaneTuning.apiBurst };
     start('kube-controller-manager', [
-      binPath('kube-controller-manager'),
+      binPath('kube-controller-manager', spec.kubernetesVersion),
       ...controllerManagerArgs({
         kubeconfig: kubeconfigs.controllerManager,
         podCidr: A.podCidr,
@@ -235,7 +244,7 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
       ...common,
     };
     writeConfig(state, 'kube-scheduler', sched.configPath, schedulerConfigFile(sched));
-    start('kube-scheduler', [binPath('kube-scheduler'), ...schedulerArgs(sched)]);
+    start('kube-scheduler', [binPath('kube-scheduler', spec.kubernetesVersion), ...schedulerArgs(sched)]);
     const kwok = {
       kubeconfig: kubeconfigs.admin,
       configPath: join(stateDir, 'kwok.yaml'),
@@ -337,12 +346,19 @@ function writeConfig(state: LabState, component: string, path: string, text: str
   state.configFiles[component] = path;
 }
 
-function builtVersions(): Record<string, string> {
+/**
+ * What each of the lab's programs printed for its version at build time. The control plane and kube-proxy come
+ * from the lab's Kubernetes version; everything else (agnhost, kubectl included) from the default pins.
+ */
+function builtVersions(kubernetesVersion?: string): Record<string, string> {
   const v: Record<string, string> = {};
-  for (const r of recipes) {
+  const checked = (r: GoRecipe): Record<string, string> => {
     const stamp = join(groupDir(r), 'built.json');
-    if (existsSync(stamp)) Object.assign(v, JSON.parse(readFileSync(stamp, 'utf8')).checked);
-  }
+    return existsSync(stamp) ? JSON.parse(readFileSync(stamp, 'utf8')).checked : {};
+  };
+  for (const r of recipes) Object.assign(v, checked(r));
+  const atVersion = checked(kubernetesRecipe(kubernetesVersion));
+  for (const p of versionedPrograms) if (atVersion[p]) v[p] = atVersion[p];
   return v;
 }
 

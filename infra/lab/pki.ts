@@ -24,6 +24,9 @@ export const clientIdentities = {
   controllerManager: { cn: 'system:kube-controller-manager', org: '' },
   scheduler: { cn: 'system:kube-scheduler', org: '' },
   kubeProxy: { cn: 'system:kube-proxy', org: '' },
+  // The apiserver's identity towards the node agents' kubelet API (pods/log), as kubeadm's
+  // apiserver-kubelet-client; the node agent accepts any client certificate signed by the lab CA.
+  apiserverKubeletClient: { cn: 'kube-apiserver-kubelet-client', org: 'system:masters' },
 } as const;
 export type ClientIdentity = keyof typeof clientIdentities;
 
@@ -97,4 +100,45 @@ export async function createPki(dir: string, serverSans: readonly string[]): Pro
     saPub: p('sa.pub'),
     clients,
   };
+}
+
+/**
+ * A kubelet serving certificate for a real node (its node agent's kubelet API on :10250), signed by the lab CA
+ * so the apiserver verifies it (--kubelet-certificate-authority) as it would a kubelet's.
+ */
+export async function createKubeletServingCert(
+  pkiDir: string,
+  node: string,
+  ip: string,
+): Promise<{ cert: string; key: string }> {
+  const p = (f: string) => join(pkiDir, f);
+  const cert = p(`kubelet-${node}.crt`);
+  const key = p(`kubelet-${node}.key`);
+  await exec([
+    'openssl',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '3650',
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-subj',
+    `/O=system:nodes/CN=system:node:${node}`,
+    '-addext',
+    `subjectAltName=IP:${ip},DNS:${node}`,
+    '-addext',
+    'extendedKeyUsage=serverAuth',
+  ]);
+  return { cert, key };
 }

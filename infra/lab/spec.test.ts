@@ -15,6 +15,7 @@ test('good options parse into a spec', () => {
     proxyMode: 'iptables',
     iptablesBackend: 'nft',
     dns: 'coredns',
+    kubernetesVersion: 'v1.36.3',
   });
 });
 
@@ -28,6 +29,11 @@ const bad: [string, Record<string, string>, RegExp][] = [
   ['too many nodes', { ...ok, fakeNodes: '20000' }, /--fake-nodes: .* got "20000"/],
   ['word for a count', { ...ok, fakeNodes: 'many' }, /--fake-nodes: .* got "many"/],
   ['underscore in name', { ...ok, name: 'a_b' }, /--name: expected 1–20 lowercase letters/],
+  [
+    'unpinned Kubernetes version',
+    { ...ok, kubernetesVersion: 'v1.35.0' },
+    /--kubernetes-version: expected one of v1\.36\.3, v1\.37\.2; got "v1\.35\.0"/,
+  ],
   ['upper case name', { ...ok, name: 'Lab' }, /--name: .* got "Lab"/],
   ['lease too short', { ...ok, nodeLeaseSeconds: '1' }, /--node-lease-seconds: .* got "1"/],
   [

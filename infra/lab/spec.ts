@@ -1,6 +1,7 @@
 import { UserError } from '../../runners/errors.ts';
 import { maxFakeNodes } from './addresses.ts';
 import { hostFacts } from './host-facts.ts';
+import { kubernetesVersions } from '../versions.ts';
 
 /** Real nodes live at 198.18.1.N; each runs kube-proxy and an agent, so a 2-core machine holds a few. */
 export const maxRealNodes = 8;
@@ -44,6 +45,8 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
   ] as const);
   const iptablesBackend = oneOf('iptables-backend', raw.iptablesBackend ?? 'nft', ['nft', 'legacy'] as const);
   const dns = oneOf('dns', raw.dns ?? 'coredns', ['coredns', 'nodelocal'] as const);
+  const pinned = kubernetesVersions();
+  const kubernetesVersion = oneOf('kubernetes-version', raw.kubernetesVersion ?? pinned[0], pinned);
   const facts = hostFacts();
   if (realNodes > 0 && proxyMode === 'ipvs' && facts.ipvsMissing) {
     problems.push(`--proxy-mode ipvs: ${facts.ipvsMissing}; use iptables or nftables on this machine`);
@@ -61,5 +64,15 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
       'run it as root (sudo -E npx scalelab lab up …)',
     );
   }
-  return { name, fakeNodes, nodeLeaseSeconds, realNodes, podNetwork, proxyMode, iptablesBackend, dns };
+  return {
+    name,
+    fakeNodes,
+    nodeLeaseSeconds,
+    realNodes,
+    podNetwork,
+    proxyMode,
+    iptablesBackend,
+    dns,
+    kubernetesVersion,
+  };
 }

@@ -17,6 +17,8 @@ export interface LabSpec {
   readonly proxyMode: ProxyMode;
   readonly iptablesBackend: IptablesBackend;
   readonly dns: DnsMode;
+  /** Which pinned Kubernetes the control plane and kube-proxy run (infra/versions.json); absent: the default. */
+  readonly kubernetesVersion?: string;
 }
 
 export type DnsMode = 'coredns' | 'nodelocal';

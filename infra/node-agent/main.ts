@@ -2,7 +2,8 @@
  * The node agent: the kubelet's networking work for one real node, run inside the node's namespace.
  *
  *   nsenter --net=/run/netns/scalelab_<lab>_node-N -- node --import tsx infra/node-agent/main.ts \
- *     --netns scalelab_<lab>_node-N --lab L --node real-node-N --ip 198.18.1.N --kubeconfig K --state-dir D --pod-network direct --dns-ip 198.19.0.10
+ *     --netns scalelab_<lab>_node-N --lab L --node real-node-N --ip 198.18.1.N --kubeconfig K --state-dir D --pod-network direct --dns-ip 198.19.0.10 \
+ *     [--tls-cert C --tls-key K --client-ca CA]   # the kubelet API on :10250 (pods/log), when given
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { registerNode, renewLease, setNodeReady } from './node-registration.ts';
 import { PodManager } from './pod-manager.ts';
 import { podNetworkFor, type PodNetworkMode } from './pod-network.ts';
+import { serveKubeletApi } from './kubelet-api.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -23,6 +25,9 @@ const { values: a } = parseArgs({
     'dns-ip': { type: 'string' },
     netns: { type: 'string' },
     'flannel-subnet-file': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'client-ca': { type: 'string' },
   },
 });
 for (const k of ['lab', 'node', 'ip', 'kubeconfig', 'state-dir', 'dns-ip', 'netns'] as const) {
@@ -79,10 +84,26 @@ const pods = new PodManager(
   },
   log,
 );
+const kubeletApi =
+  a['tls-cert'] && a['tls-key'] && a['client-ca']
+    ? serveKubeletApi(
+        core,
+        {
+          ip: id.ip,
+          port: 10250,
+          cert: a['tls-cert'],
+          key: a['tls-key'],
+          clientCa: a['client-ca'],
+          podsDir: join(stateDir, 'pods'),
+        },
+        log,
+      )
+    : undefined;
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.once(sig, async () => {
     log(`${sig}: stopping pods`);
     clearInterval(heartbeat);
+    kubeletApi?.close();
     ac.abort();
     await pods.stopAll();
     process.exit(0);

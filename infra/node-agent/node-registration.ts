@@ -45,6 +45,8 @@ export async function registerNode(kc: KubeConfig, id: NodeIdentity): Promise<V1
         { type: 'InternalIP', address: id.ip },
         { type: 'Hostname', address: id.name },
       ],
+      // Where the apiserver finds this node's kubelet API (infra/node-agent/kubelet-api.ts).
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {
         architecture: 'amd64',
         bootID: '',

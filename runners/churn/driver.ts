@@ -10,7 +10,7 @@ import type { Log } from '../events.ts';
 import { closeConnections, reuseConnections } from './connections.ts';
 import { defaultMaxInFlight, runPaced } from './paced.ts';
 import { schedule, targetQps } from './pacers.ts';
-import { createService, kwokPodSpec, runLabel, type Background } from './workload.ts';
+import { churnPod, createService, type Background } from './workload.ts';
 
 /** What a churn achieved, beside what it was asked for; API errors are counted, never hidden. */
 export interface ChurnStats {
@@ -38,18 +38,18 @@ function action(
   const scale = (g: number, replicas: number) =>
     apps
       .patchNamespacedDeploymentScale(
-        { name: `bg-g${g}`, namespace: 'default', body: { spec: { replicas } } },
+        { name: `bg-g${g}`, namespace: bg.namespace, body: { spec: { replicas } } },
         merge,
       )
       .then(() => {});
   switch (spec.kind) {
     case 'services':
-      return (i) => createService(kc, runId, bg.services + i, bg.groups);
+      return (i) => createService(kc, runId, bg.services + i, bg.groups, bg.namespace);
     case 'serviceDeletes':
       // The newest first, so the background keeps its numbering.
       return (i) =>
         core
-          .deleteNamespacedService({ name: `svc-${bg.services - 1 - i}`, namespace: 'default' })
+          .deleteNamespacedService({ name: `svc-${bg.services - 1 - i}`, namespace: bg.namespace })
           .then(() => {});
     case 'endpoints':
       // Pairs of changes: one endpoint out of a group, then back in; each is one EndpointSlice update.
@@ -64,7 +64,7 @@ function action(
           .patchNamespacedDeployment(
             {
               name: `bg-g${i % bg.groups}`,
-              namespace: 'default',
+              namespace: bg.namespace,
               body: {
                 spec: { template: { metadata: { annotations: { 'scalelab.io/rollout': `${runId}-${i}` } } } },
               },
@@ -78,18 +78,12 @@ function action(
         if (i % 2 === 1) {
           await core.deleteNamespacedPod({
             name: `churn-${runId}-${i - 1}`,
-            namespace: 'default',
+            namespace: bg.namespace,
             gracePeriodSeconds: 0,
           });
           return;
         }
-        await core.createNamespacedPod({
-          namespace: 'default',
-          body: {
-            metadata: { name: `churn-${runId}-${i}`, labels: { [runLabel]: runId, churn: 'pods' } },
-            spec: kwokPodSpec(['pause']),
-          },
-        });
+        await core.createNamespacedPod({ namespace: bg.namespace, body: churnPod(runId, i) });
       };
   }
 }

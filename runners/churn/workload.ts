@@ -4,26 +4,40 @@ import {
   type KubeConfig,
   type V1Container,
   type V1Deployment,
+  type V1Pod,
   type V1PodSpec,
+  type V1Service,
 } from '@kubernetes/client-node';
 
 import { runPool } from '../../infra/pool.ts';
+import { fakeNodeName, retry } from '../../infra/lab/fake-nodes.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { Log } from '../events.ts';
 
 export const runLabel = 'scalelab.io/run';
-/** Background pods are capped: Services share groups of pods beyond this, each still with its endpoints. */
-export const maxBackgroundPods = 2000;
+/** Background pods unless the scenario says (background.pods): Services share groups of pods beyond this. */
+export const defaultBackgroundPods = 2000;
+
+/** How many kwok pods back the background Services (groups of endpointsPerService). */
+export function backgroundPods(b: { services: number; endpointsPerService: number; pods?: number }): number {
+  return b.services === 0 ? 0 : groupCount(b.services, b.endpointsPerService, b.pods) * b.endpointsPerService;
+}
 
 /** The background: Deployments of kwok pods (one per group) and Services selecting a group each. */
 export interface Background {
+  /** Where its Deployments and Services live (the run's own namespace through a kubeconfig). */
+  readonly namespace: string;
   readonly groups: number;
   readonly endpointsPerService: number;
   services: number;
 }
 
-export function groupCount(services: number, endpointsPerService: number): number {
-  return Math.max(1, Math.min(services, Math.floor(maxBackgroundPods / endpointsPerService)));
+export function groupCount(
+  services: number,
+  endpointsPerService: number,
+  pods = defaultBackgroundPods,
+): number {
+  return Math.max(1, Math.min(services, Math.floor(pods / endpointsPerService)));
 }
 
 /** agnhost netexec on :8080, the backend real-node measurements send traffic to (/hostname answers the pod name). */
@@ -43,11 +57,17 @@ export function kwokPodSpec(args: string[]): V1PodSpec {
   };
 }
 
+/**
+ * A background group's Deployment. With `nodeName` its pods are bound to that node from the start and skip the
+ * scheduler, which at 5,000 nodes and 50,000 pods is the busiest component and not what a network scenario
+ * measures (background.bind: direct).
+ */
 export function backgroundDeployment(
   runId: string,
   group: number,
   replicas: number,
   rollout = 0,
+  nodeName?: string,
 ): V1Deployment {
   const labels = { [runLabel]: runId, group: `g${group}` };
   return {
@@ -58,8 +78,29 @@ export function backgroundDeployment(
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
         metadata: { labels, annotations: { 'scalelab.io/rollout': String(rollout) } },
-        spec: kwokPodSpec(['netexec', '--http-port=8080']),
+        spec: nodeName
+          ? { ...kwokPodSpec(['netexec', '--http-port=8080']), nodeSelector: undefined, nodeName }
+          : kwokPodSpec(['netexec', '--http-port=8080']),
       },
+    },
+  };
+}
+
+/** The `pods` churn's pod number i: a kwok pod that is created, then deleted one step later. */
+export function churnPod(runId: string, i: number): V1Pod {
+  return {
+    metadata: { name: `churn-${runId}-${i}`, labels: { [runLabel]: runId, churn: 'pods' } },
+    spec: kwokPodSpec(['pause']),
+  };
+}
+
+/** Service svc-<index>, selecting group index % groups. */
+export function backgroundService(runId: string, index: number, groups: number): V1Service {
+  return {
+    metadata: { name: `svc-${index}`, labels: { [runLabel]: runId } },
+    spec: {
+      selector: { [runLabel]: runId, group: `g${index % groups}` },
+      ports: [{ port: 80, targetPort: 8080 }],
     },
   };
 }
@@ -69,17 +110,11 @@ export async function createService(
   runId: string,
   index: number,
   groups: number,
+  namespace = 'default',
 ): Promise<void> {
-  await kc.makeApiClient(CoreV1Api).createNamespacedService({
-    namespace: 'default',
-    body: {
-      metadata: { name: `svc-${index}`, labels: { [runLabel]: runId } },
-      spec: {
-        selector: { [runLabel]: runId, group: `g${index % groups}` },
-        ports: [{ port: 80, targetPort: 8080 }],
-      },
-    },
-  });
+  await kc
+    .makeApiClient(CoreV1Api)
+    .createNamespacedService({ namespace, body: backgroundService(runId, index, groups) });
 }
 
 /** Creates the background and waits until every group's pods are ready (their endpoints exist). */
@@ -88,36 +123,95 @@ export async function createBackground(
   runId: string,
   services: number,
   endpointsPerService: number,
+  pods: number | undefined,
   log: Log,
   signal: AbortSignal,
+  namespace = 'default',
+  /** background.bind: direct: spread the groups over this many fake nodes, bound without the scheduler. */
+  bindToFakeNodes = 0,
 ): Promise<Background> {
-  const bg: Background = { groups: groupCount(services, endpointsPerService), endpointsPerService, services };
+  const bg: Background = {
+    namespace,
+    groups: groupCount(services, endpointsPerService, pods),
+    endpointsPerService,
+    services,
+  };
   if (services === 0) return { ...bg, groups: 0 };
   const apps = kc.makeApiClient(AppsV1Api);
+  let made = 0;
+  const progress = (step: string, total: number) => {
+    if (++made % 500 === 0 || made === total) log({ kind: 'progress', step, done: made, total });
+  };
   await runPool(
     16,
     bg.groups,
-    (g) =>
-      apps
-        .createNamespacedDeployment({
-          namespace: 'default',
-          body: backgroundDeployment(runId, g, endpointsPerService),
-        })
-        .then(() => {}),
+    async (g) => {
+      await createRetrying(
+        () =>
+          apps.createNamespacedDeployment({
+            namespace,
+            body: backgroundDeployment(
+              runId,
+              g,
+              endpointsPerService,
+              0,
+              bindToFakeNodes ? fakeNodeName(g % bindToFakeNodes) : undefined,
+            ),
+          }),
+        `background Deployment bg-g${g}`,
+      );
+      progress('background Deployments', bg.groups);
+    },
     signal,
   );
-  await runPool(32, services, (j) => createService(kc, runId, j, bg.groups), signal);
+  made = 0;
+  await runPool(
+    32,
+    services,
+    async (j) => {
+      await createRetrying(
+        () => createService(kc, runId, j, bg.groups, namespace),
+        `background Service svc-${j}`,
+      );
+      progress('background Services', services);
+    },
+    signal,
+  );
   const want = bg.groups * endpointsPerService;
   for (;;) {
     signal.throwIfAborted();
-    const list = await apps.listNamespacedDeployment({
-      namespace: 'default',
-      labelSelector: `${runLabel}=${runId}`,
-    });
+    const list = await retry(
+      () => apps.listNamespacedDeployment({ namespace, labelSelector: `${runLabel}=${runId}` }),
+      'listing the background Deployments',
+    );
     const ready = list.items.reduce((n, d) => n + (d.status?.readyReplicas ?? 0), 0);
     log({ kind: 'progress', step: 'background pods ready', done: ready, total: want });
     if (ready >= want) return bg;
-    await sleep(1000);
+    // A list of 10,000 Deployments is ~20 MB of JSON for the apiserver to write: ask less often the more there are.
+    await sleep(Math.max(1000, bg.groups));
+  }
+}
+
+/**
+ * A background create on a loaded apiserver. 429s, 5xx and dropped connections are retried for up to 10
+ * minutes, backing off to 10 s: at 5,000 nodes and 50,000 pods on 2 cores the apiserver answered Service creates
+ * with 504 (a 60 s timeout) five times in a row. A create answered 504 may still have been stored, so a retry's
+ * 409 AlreadyExists counts as done. The churn driver does not retry: its errors are figures.
+ */
+async function createRetrying(create: () => Promise<unknown>, what: string): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await create();
+      return;
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      if (attempt > 0 && code === 409) return;
+      const transient = code === undefined || code === 429 || code >= 500;
+      if (!transient || Date.now() > deadline)
+        throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      await sleep(Math.min(10_000, 200 * 2 ** attempt));
+    }
   }
 }
 

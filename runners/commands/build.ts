@@ -9,7 +9,14 @@ export function buildCommand(): Command {
         'skips what is already built and checked',
     )
     .option('--only <groups>', 'comma-separated component groups, e.g. kubernetes,kwok')
-    .action(async (opts: { only?: string }) => {
-      await buildAll(consoleLog(), { only: opts.only?.split(',').filter(Boolean) });
+    .option(
+      '--kubernetes <versions>',
+      'also build these pinned Kubernetes versions besides the default (comma-separated, or "all"), e.g. v1.37.2',
+    )
+    .action(async (opts: { only?: string; kubernetes?: string }) => {
+      await buildAll(consoleLog(), {
+        only: opts.only?.split(',').filter(Boolean),
+        kubernetes: opts.kubernetes?.split(',').filter(Boolean),
+      });
     });
 }

@@ -31,6 +31,10 @@ export function labCommand(): Command {
     .option('--proxy-mode <mode>', 'kube-proxy mode: iptables | nftables | ipvs', 'iptables')
     .option('--iptables-backend <backend>', 'iptables backend for kube-proxy: nft | legacy', 'nft')
     .option('--dns <mode>', 'coredns | nodelocal', 'coredns')
+    .option(
+      '--kubernetes-version <v>',
+      'a pinned Kubernetes version (infra/versions.json); default the first',
+    )
     .action(async (raw: Record<string, string>) => {
       const spec = parseLabUpOptions(raw);
       const log = consoleLog();

@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadScenario } from '../../scenarios/load.ts';
-import { expandPlan, nodelocalUnavailable } from '../../scenarios/plan.ts';
+import { expandPlan, nodelocalUnavailable, scenarioKubernetesVersions } from '../../scenarios/plan.ts';
 import { scenarioSchema } from '../../scenarios/schema.ts';
 import { hostFacts } from '../../infra/lab/host-facts.ts';
+import { headroomUnit, stepValues, watchedSlos } from '../../scenarios/headroom-plan.ts';
+import { backgroundPods } from '../churn/workload.ts';
 
 export function validateCommand(): Command {
   return new Command('validate')
@@ -30,11 +32,18 @@ export function planCommand(): Command {
         `scenario "${scenario.name}": ${plan.runs.length} runs, ${plan.skipped.length} skipped`,
       ];
       out.push(
-        `  cluster: ${scenario.cluster.fakeNodes} fake nodes, ${scenario.cluster.realNodes} real nodes; background ${scenario.background.services} Services × ${scenario.background.endpointsPerService} endpoints`,
+        `  cluster: ${scenario.cluster.fakeNodes} fake nodes, ${scenario.cluster.realNodes} real nodes; background ${scenario.background.services} Services × ${scenario.background.endpointsPerService} endpoints on ${backgroundPods(scenario.background)} kwok pods`,
       );
+      out.push(`  kubernetes: ${scenarioKubernetesVersions(scenario).join(', ')}`);
       for (const r of plan.runs) out.push(`  run   ${r.id}`);
       for (const s of plan.skipped) out.push(`  skip  ${s.id}: ${s.reason}`);
       out.push(`  phases: ${scenario.phases.map((p) => p.name).join(' → ')}`);
+      if (scenario.headroom) {
+        const h = scenario.headroom;
+        out.push(
+          `  headroom: the phases per step at ${stepValues(h).join(', ')} ${headroomUnit(h.vary)}, until ${watchedSlos(scenario, h).join(' or ')} breaks`,
+        );
+      }
       out.push(`  measurements: ${scenario.measurements.map((m) => m.name).join(', ')}`);
       process.stdout.write(out.join('\n') + '\n');
     });

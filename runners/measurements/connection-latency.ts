@@ -11,14 +11,22 @@
  * Source: the agent's HDR histograms (k6 names: http_req_connecting = TCP handshake, http_req_waiting = time
  * to first byte; req_total = the whole request, as vegeta times it) and vegeta's JSON report. Units: ms.
  */
-import { fileURLToPath } from 'node:url';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type V1Job } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import type { ProfileReport } from '../traffic/load-profile.ts';
 import type { VegetaReport } from '../traffic/commands/vegeta.ts';
-import { netexecContainer, runLabel } from '../churn/workload.ts';
-import { agentPod, runAgentToCompletion, until } from './client-pod.ts';
+import { until } from './client-pod.ts';
+import { runAgentJob } from '../cluster/agent-job.ts';
+import {
+  connectJob,
+  connTarget,
+  connTargetDeployment,
+  connTargetService,
+  rateJob,
+  vegetaJob,
+} from './connection-objects.ts';
+import { mergeProfileReports } from '../cluster/merge-reports.ts';
 import { measureEndpointChurn, type EndpointChurnFindings } from './endpoint-churn-traffic.ts';
 
 export interface ConnectionLatencyParams {
@@ -45,8 +53,7 @@ export interface SizePoint {
   readonly firstByteP99Ms: number;
 }
 
-const profilePath = fileURLToPath(new URL('../traffic/profiles/connect.ts', import.meta.url));
-const target = 'conn-target';
+const target = connTarget;
 
 export function createConnectionLatency(
   ctx: MeasurementContext,
@@ -62,57 +69,26 @@ export function createConnectionLatency(
   let vip: string | undefined;
   let podIp: string | undefined;
   let stopped = false;
-  const nodes = ctx.state.realNodes ?? [];
+  const nodes = ctx.target.nodes;
+  const namespace = ctx.target.namespace;
   const note = (what: string) => (err: unknown) => {
     errors.push(`connection latency, ${what}: ${err instanceof Error ? err.message : err}`);
     return undefined;
   };
 
-  const runAgent = (name: string, args: string[]) =>
-    runAgentToCompletion<ProfileReport>(
-      core,
-      ctx.state,
-      agentPod(name, nodes[0]!.name, args, ctx.runId),
-      (params.seconds + 90) * 1000,
-      ctx.signal,
-    );
-  const connect = (name: string, hostPort: string, extra: string[] = []) =>
-    runAgent(name, [
-      'run',
-      '--profile',
-      profilePath,
-      '--env',
-      `TARGET=${hostPort}`,
-      '--vus',
-      String(params.vus),
-      '--duration',
-      `${params.seconds}s`,
-      ...extra,
-    ]);
+  /** The agent as an Indexed Job (connection-objects.ts) on real node 1; one report per worker. */
+  const runAgent = <T>(job: V1Job) =>
+    runAgentJob<T>(ctx.kc, ctx.target, job, (params.seconds + 90) * 1000, ctx.signal);
+  // The workers' histograms are merged into one report.
+  const connect = async (j: V1Job) => mergeProfileReports(await runAgent<ProfileReport>(j));
+  const job = (name: string, hostPort: string) => connectJob(ctx.target, ctx.runId, params, name, hostPort);
 
   async function createTarget(): Promise<void> {
     if (nodes.length < 2) throw new Error('connection latency needs two real nodes');
-    const labels = { app: target, [runLabel]: ctx.runId };
-    await apps.createNamespacedDeployment({
-      namespace: 'default',
-      body: {
-        metadata: { name: target, labels },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: { nodeName: nodes[1]!.name, containers: [netexecContainer] },
-          },
-        },
-      },
-    });
+    await apps.createNamespacedDeployment({ namespace, body: connTargetDeployment(ctx.target, ctx.runId) });
     const svc = await core.createNamespacedService({
-      namespace: 'default',
-      body: {
-        metadata: { name: target, labels: { [runLabel]: ctx.runId } },
-        spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
-      },
+      namespace,
+      body: connTargetService(ctx.target, ctx.runId),
     });
     vip = svc.spec!.clusterIP!;
     await waitReady();
@@ -122,9 +98,9 @@ export function createConnectionLatency(
     podIp = await until(
       `${target} ready`,
       async () => {
-        const d = await apps.readNamespacedDeployment({ name: target, namespace: 'default' });
+        const d = await apps.readNamespacedDeployment({ name: target, namespace });
         if ((d.status?.readyReplicas ?? 0) < 2 || d.status?.replicas !== 2) return undefined;
-        const pods = await core.listNamespacedPod({ namespace: 'default', labelSelector: `app=${target}` });
+        const pods = await core.listNamespacedPod({ namespace, labelSelector: `app=${target}` });
         return pods.items.find((p) => p.status?.podIP && !p.metadata?.deletionTimestamp)?.status?.podIP;
       },
       120_000,
@@ -141,7 +117,7 @@ export function createConnectionLatency(
 
   async function measureAtSize(phase: string): Promise<void> {
     const services = await serviceCount();
-    const r = await connect(`conn-client-${bySize.length}`, `${vip}:80`);
+    const r = await connect(job(`conn-client-${bySize.length}`, `${vip}:80`));
     const t = r.summary.trends;
     bySize.push({
       phase,
@@ -160,28 +136,17 @@ export function createConnectionLatency(
   }
 
   async function crossCheck(): Promise<void> {
-    const rate = String(params.crossCheckRate);
-    // Enough VUs that a slow request never holds back the schedule at this rate.
-    reports.agentAtRate = await connect('conn-client-rate', `${vip}:80`, ['--rate', rate, '--vus', '64']);
-    vegeta = await runAgent('conn-client-vegeta', [
-      'vegeta',
-      '--url',
-      `http://${vip}/hostname`,
-      '--rate',
-      rate,
-      '--duration',
-      `${params.seconds}s`,
-    ]).then((r) => r as unknown as VegetaReport);
+    reports.agentAtRate = await connect(rateJob(ctx.target, ctx.runId, params, vip!));
+    [vegeta] = await runAgent<VegetaReport>(vegetaJob(ctx.target, ctx.runId, params, vip!));
   }
 
   async function measureAfterPhases(): Promise<void> {
     if (!params.atEachPhase) await measureAtSize('end').catch(note('through the VIP'));
-    if (podIp) reports.direct = await connect('conn-client-direct', `${podIp}:8080`).catch(note('direct'));
+    if (podIp)
+      reports.direct = await connect(job('conn-client-direct', `${podIp}:8080`)).catch(note('direct'));
     if (params.crossCheckRate > 0) await crossCheck().catch(note('the vegeta cross-check'));
     if (params.endpointChurn)
-      churn = await measureEndpointChurn(ctx, target, `${vip}:80`, nodes[0]!.name).catch(
-        note('during endpoint churn'),
-      );
+      churn = await measureEndpointChurn(ctx, target, vip!).catch(note('during endpoint churn'));
   }
 
   return {
@@ -198,8 +163,8 @@ export function createConnectionLatency(
       // After an interrupt, only clean up: the run is being torn down.
       if (!ctx.signal.aborted) await measureAfterPhases();
 
-      await apps.deleteNamespacedDeployment({ name: target, namespace: 'default' }).catch(() => {});
-      await core.deleteNamespacedService({ name: target, namespace: 'default' }).catch(() => {});
+      await apps.deleteNamespacedDeployment({ name: target, namespace }).catch(() => {});
+      await core.deleteNamespacedService({ name: target, namespace }).catch(() => {});
     },
     collect(): MeasurementResult {
       const v = reports.viaVip?.summary;

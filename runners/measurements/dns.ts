@@ -5,18 +5,23 @@
  * then, in stop(), `steady`, `coredns-rollout` (a rolling restart of CoreDNS) and `coredns-killed` (SIGKILL of
  * one CoreDNS process). dnsperf adds raw query load from real node 2; `conntrack -S` is read on every real node
  * before and after. The conntrack race of the seed talk is not emulated: this kernel resolves it (design §4).
- * Source: the client's per-lookup lines, dnsperf's statistics, conntrack -S. Units: ms, counts, rates 0–1.
+ * Source: the client's per-lookup lines, dnsperf's statistics, conntrack -S, and CoreDNS's own counters
+ * (coredns-metrics.ts). Units: ms, counts, rates 0–1.
  */
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { sleep, sleepUnlessAborted } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
-import { agentPod, containerLogPath, readLog, runAgentToCompletion, until } from './client-pod.ts';
+import { until } from './client-pod.ts';
+import { deleteAgentJob, runAgentJob, startAgentJob } from '../cluster/agent-job.ts';
+import { dnsClientJob, dnsperfJob, lookupNames } from './dns-objects.ts';
+import { apiOnlyReason } from '../cluster/target.ts';
 import { runLabel } from '../churn/workload.ts';
 import { parseClientLog, type ClientHeader, type LookupLine } from '../traffic/dns-lookups.ts';
 import type { DnsperfSummary } from '../traffic/dnsperf.ts';
 import { conditionStats, lookupsIn, type ConditionStats, type Window } from './dns-conditions.ts';
 import { conntrackDelta, conntrackStats, type ConntrackCounters } from './conntrack-stats.ts';
 import { killCoreDns, rolloutRestartCoreDns, type Kill } from './coredns-disruption.ts';
+import { coreDnsDelta, scrapeCoreDns, type CoreDnsFigures, type CoreDnsScrape } from './coredns-metrics.ts';
 
 export interface DnsParams {
   readonly lookupsPerSecond: number;
@@ -26,17 +31,30 @@ export interface DnsParams {
   readonly dnsperfSeconds: number;
 }
 
-/** Background Services the client looks up: the oldest ones, which the churn deletes last. */
-const backgroundNames = 8;
 /** A client this late to make its calls leaves holes in its schedule that a short disruption fits in. */
 const maxClientLateMs = 500;
 
 export function createDns(ctx: MeasurementContext, params: DnsParams): Measurement {
   const core = ctx.kc.makeApiClient(CoreV1Api);
-  const nodes = ctx.state.realNodes ?? [];
-  const lab = ctx.state.spec.name;
-  const dnsMode = ctx.state.spec.dns;
+  const nodes = ctx.target.nodes;
+  const namespace = ctx.target.namespace;
+  const lab = ctx.state;
+  // Through a kubeconfig, kube-dns is taken to be CoreDNS: a NodeLocal cache in front of it is not detected.
+  const dnsMode = ctx.state?.spec.dns ?? 'coredns';
   const errors: string[] = [];
+  const skipped: string[] = [];
+  // What the target does not allow: a kill needs the node's process table, a rollout writes to kube-system.
+  const unavailable = (c: DnsParams['conditions'][number]): string | undefined =>
+    c === 'coredns-killed' && !lab
+      ? apiOnlyReason('the coredns-killed condition (SIGKILL of a CoreDNS process)')
+      : c === 'coredns-rollout' && !ctx.target.options.writesOutsideNamespace
+        ? "skipped: the coredns-rollout condition restarts CoreDNS in kube-system, outside the run's namespace; pass --allow-cluster-writes"
+        : undefined;
+  if (!lab) skipped.push(apiOnlyReason('conntrack -S on the nodes'));
+  for (const c of params.conditions) {
+    const why = unavailable(c);
+    if (why) skipped.push(why);
+  }
   const fail = (what: string) => (err: unknown) =>
     void errors.push(`${what}: ${err instanceof Error ? err.message : err}`);
   const windows: Window[] = [];
@@ -44,8 +62,18 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
   const conntrack: Record<string, { before: ConntrackCounters; after: ConntrackCounters }> = {};
   const events: { rollout?: { fromMs: number; toMs: number }; kill?: Kill } = {};
   let client: V1Pod | undefined;
+  let clientText = '';
   let perf: Promise<DnsperfSummary | undefined> = Promise.resolve(undefined);
   let dnsperf: DnsperfSummary | undefined;
+  let coreDns0: CoreDnsScrape | undefined;
+  let coreDns: CoreDnsFigures | undefined;
+  // CoreDNS's own counters are a second source, not the measurement: a pod IP the harness (or, through a
+  // kubeconfig, the apiserver) cannot reach, as in a vxlan lab, skips them with the reason.
+  const coreDnsScrape = () =>
+    scrapeCoreDns(ctx.kc, ctx.target).catch((err: unknown) => {
+      skipped.push(`skipped: CoreDNS's own metrics: ${err instanceof Error ? err.message : err}`);
+      return undefined;
+    });
   let phaseFromMs = 0;
   let lastMarkMs = 0;
   let stopped = false;
@@ -54,19 +82,15 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
   /** Services that exist for the whole run: the API's and DNS's own, and the oldest background ones. */
   async function names(): Promise<string[]> {
     const svcs = await core.listNamespacedService({
-      namespace: 'default',
+      namespace,
       labelSelector: `${runLabel}=${ctx.runId}`,
     });
-    const bg = svcs.items
-      .map((s) => s.metadata!.name!)
-      .filter((n) => /^svc-\d+$/.test(n))
-      .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))
-      .slice(0, backgroundNames);
-    return ['kubernetes.default', 'kube-dns.kube-system', ...bg];
+    return lookupNames(svcs.items.map((s) => s.metadata!.name!));
   }
 
   async function snapshotConntrack(which: 'before' | 'after'): Promise<void> {
-    for (const n of nodes) {
+    if (!lab) return;
+    for (const n of lab.realNodes ?? []) {
       const c = await conntrackStats(n.netns).catch((err: unknown) => {
         fail(`conntrack -S on ${n.name}`)(err);
         return {};
@@ -75,26 +99,25 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
     }
   }
 
-  function clientLog(): string {
-    return client ? readLog(containerLogPath(ctx.state, client)) : '';
+  /** The client's output so far; the last text read is kept, so a failed read changes nothing. */
+  async function clientLog(): Promise<string> {
+    if (client) clientText = await ctx.target.containerLog(client, 'agent').catch(() => clientText);
+    return clientText;
   }
 
+  /** The client runs as a one-worker Job until deleted, like any workload a cluster runs. */
   async function startClient(list: string[]): Promise<void> {
-    const args = ['dns-client', '--names', list.join(','), '--rate', String(params.lookupsPerSecond)];
-    const body = agentPod('dns-client', nodes[0]!.name, args, ctx.runId);
-    // getaddrinfo runs on libuv's threadpool (4 threads by default): enough threads that stalled lookups
-    // (5 s timeouts) do not queue the ones behind them.
-    body.spec!.containers[0]!.env = [{ name: 'UV_THREADPOOL_SIZE', value: '128' }];
-    client = await core.createNamespacedPod({ namespace: 'default', body });
+    const job = dnsClientJob(ctx.target, ctx.runId, list, params);
+    client = await startAgentJob(ctx.kc, ctx.target, job, ctx.signal);
     try {
       await until(
         'the DNS client to make its first lookup',
-        async () => (parseClientLog(clientLog()).lookups.length > 0 ? true : undefined),
+        async () => (parseClientLog(await clientLog()).lookups.length > 0 ? true : undefined),
         60_000,
         ctx.signal,
       );
     } catch (err) {
-      const tail = clientLog().slice(-300);
+      const tail = (await clientLog()).slice(-300);
       await deleteClient();
       client = undefined;
       throw new Error(`${err instanceof Error ? err.message : err}; its log: ${tail}`);
@@ -102,9 +125,7 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
   }
 
   async function deleteClient(): Promise<void> {
-    await core
-      .deleteNamespacedPod({ name: 'dns-client', namespace: 'default', gracePeriodSeconds: 0 })
-      .catch(() => {});
+    await deleteAgentJob(ctx.kc, ctx.target, 'dns-client');
   }
 
   async function runCondition(name: DnsParams['conditions'][number]): Promise<void> {
@@ -114,7 +135,7 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
       await rolloutRestartCoreDns(ctx.kc, ctx.signal);
       events.rollout = { fromMs, toMs: Date.now() };
     }
-    if (name === 'coredns-killed') events.kill = await killCoreDns(ctx.kc, lab);
+    if (name === 'coredns-killed') events.kill = await killCoreDns(ctx.kc, lab!.spec.name);
     const from = events.kill && name === 'coredns-killed' ? events.kill.atMs : fromMs;
     await sleepUnlessAborted(Math.max(0, from + seconds - Date.now()), ctx.signal);
     windows.push({ name, fromMs: from, toMs: Date.now() });
@@ -123,7 +144,7 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
   /** Waits for the lookups due before `endMs` to answer, up to the longest a glibc query can wait. */
   async function drain(endMs: number): Promise<void> {
     for (;;) {
-      const { header, lookups } = parseClientLog(clientLog());
+      const { header, lookups } = parseClientLog(await clientLog());
       if (!header) return;
       const due = Math.ceil(((endMs - header.startMs) * header.rate) / 1000);
       const answered = lookups.filter((l) => l.seq < due).length;
@@ -141,19 +162,20 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
     });
     for (const c of params.conditions) {
       if (ctx.signal.aborted) break;
-      await runCondition(c).catch(fail(`condition ${c}`));
+      if (!unavailable(c)) await runCondition(c).catch(fail(`condition ${c}`));
     }
     if (!ctx.signal.aborted) await drain(windows.at(-1)!.toMs);
     const readAtMs = Date.now();
-    parsed = { ...parseClientLog(clientLog()), readAtMs };
-    if (!parsed.header) errors.push(`the DNS client printed no header: ${clientLog().slice(-300)}`);
+    const text = await clientLog();
+    parsed = { ...parseClientLog(text), readAtMs };
+    if (!parsed.header) errors.push(`the DNS client printed no header: ${text.slice(-300)}`);
     // It runs until deleted: a client that ended early would turn every later lookup into "unanswered".
-    const phase = await core.readNamespacedPod({ name: 'dns-client', namespace: 'default' }).then(
+    const phase = await core.readNamespacedPod({ name: client!.metadata!.name!, namespace }).then(
       (p) => p.status?.phase,
       () => undefined,
     );
     if (phase === 'Failed' || phase === 'Succeeded')
-      errors.push(`the DNS client exited during the run: ${clientLog().slice(-300)}`);
+      errors.push(`the DNS client exited during the run: ${text.slice(-300)}`);
     await deleteClient();
   }
 
@@ -162,20 +184,18 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
       try {
         if (!nodes.length) throw new Error('the DNS measurement needs a real node');
         await snapshotConntrack('before');
+        coreDns0 = await coreDnsScrape();
         const list = await names();
         await startClient(list);
         if (params.dnsperfQps > 0) {
-          const node = (nodes[1] ?? nodes[0])!.name;
-          const args = ['dnsperf', '--names', list.join(','), '--qps', String(params.dnsperfQps)];
-          args.push('--seconds', String(params.dnsperfSeconds));
-          perf = runAgentToCompletion<{ dnsperf: DnsperfSummary }>(
-            core,
-            ctx.state,
-            agentPod('dns-perf', node, args, ctx.runId),
+          perf = runAgentJob<{ dnsperf: DnsperfSummary }>(
+            ctx.kc,
+            ctx.target,
+            dnsperfJob(ctx.target, ctx.runId, list, params),
             (params.dnsperfSeconds + 120) * 1000,
             ctx.signal,
           ).then(
-            (r) => r.dnsperf,
+            ([r]) => r?.dnsperf,
             (err: unknown) => void fail('dnsperf')(err),
           );
         }
@@ -194,6 +214,8 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
       stopped = true;
       if (client) await observeConditions();
       dnsperf = await perf;
+      const coreDns1 = coreDns0 && (await coreDnsScrape());
+      if (coreDns0 && coreDns1) coreDns = coreDnsDelta(coreDns0, coreDns1);
       await snapshotConntrack('after');
     },
     collect(): MeasurementResult {
@@ -222,7 +244,7 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
         name: 'dns',
         definition: `glibc getaddrinfo lookups (AF_UNSPEC: parallel A/AAAA; search path and ndots:5 from the pod's resolv.conf) of Service names from a pod on real node 1, ${params.lookupsPerSecond}/s open-model, attributed by due time to conditions: service-churn (the phases), then ${params.conditions.join(', ') || 'none'} (${params.conditionSeconds} s each; a rollout until it finishes; killed: from the SIGKILL of one CoreDNS process). Outcome: ok; nxdomain = ENOTFOUND for a name that exists; EAI_AGAIN is timeout when it took ≥ the resolver timeout (${header ? header.timeoutMs / 1000 : 5} s), else servfail (a refused query included); a lookup still unanswered at the end is a timeout. Failure rate = not ok / lookups; latencies of every lookup, whatever its outcome. dnsperf: ${params.dnsperfQps ? `${params.dnsperfQps} qps for ${params.dnsperfSeconds} s from the first phase, from real node 2, replaying the search-path queries of the same names` : 'off'}. conntrack -S summed over CPUs per real node, before and after. The conntrack race of parallel A/AAAA is not emulated (this kernel resolves it: clash_resolve).`,
         source:
-          "the DNS client's per-lookup lines (scalelab agent dns-client), dnsperf statistics, conntrack -S",
+          "the DNS client's per-lookup lines (scalelab agent dns-client), dnsperf statistics, conntrack -S, CoreDNS's /metrics (:9153) at start and stop",
         units: 'ms; counts; rates 0–1',
         summary: {
           lookups: all.lookups,
@@ -243,6 +265,9 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
           conntrackInsertFailed: delta.insert_failed ?? null,
           conntrackDrop: delta.drop ?? null,
           conntrackClashResolve: delta.clash_resolve ?? null,
+          corednsRequests: coreDns?.requests ?? null,
+          corednsServfail: coreDns ? (coreDns.responsesByRcode.SERVFAIL ?? 0) : null,
+          corednsP99Ms: coreDns?.p99Ms ?? null,
         },
         details: {
           conditions: conditions.map((c) => c.stats),
@@ -251,7 +276,9 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
           conntrack,
           conntrackRaceEmulated: false,
           events,
+          coredns: coreDns ?? null,
         },
+        ...(skipped.length ? { skipped } : {}),
         errors: [...errors, ...starved],
       };
     },

@@ -8,7 +8,8 @@
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { MeasurementContext } from './measurement.ts';
-import { agentPod, containerLogPath, mergePatch, readLog, until } from './client-pod.ts';
+import { mergePatch, until } from './client-pod.ts';
+import { churnProbePod } from './connection-objects.ts';
 
 export interface EndpointChurnFindings {
   readonly requests: number;
@@ -74,35 +75,30 @@ export function analyseChurnProbe(
   };
 }
 
-/** Rolls `deployment` (pods labelled app=<deployment>) while probing `vip`; the probe runs on `clientNode`. */
+/** Rolls `deployment` (pods labelled app=<deployment>) while probing `vip`:80 from real node 1. */
 export async function measureEndpointChurn(
   ctx: MeasurementContext,
   deployment: string,
   vip: string,
-  clientNode: string,
 ): Promise<EndpointChurnFindings> {
   const core = ctx.kc.makeApiClient(CoreV1Api);
   const apps = ctx.kc.makeApiClient(AppsV1Api);
   const selector = `app=${deployment}`;
-  const oldPods = (await core.listNamespacedPod({ namespace: 'default', labelSelector: selector })).items.map(
+  const namespace = ctx.target.namespace;
+  const oldPods = (await core.listNamespacedPod({ namespace, labelSelector: selector })).items.map(
     (p) => p.metadata!.name!,
   );
   const probe = await core.createNamespacedPod({
-    namespace: 'default',
-    body: agentPod(
-      'conn-churn-probe',
-      clientNode,
-      ['vip-probe', '--url', `http://${vip}/hostname`, '--interval-ms', '5', '--timeout-ms', '1000'],
-      ctx.runId,
-    ),
+    namespace,
+    body: churnProbePod(ctx.target, ctx.runId, vip),
   });
-  const log = containerLogPath(ctx.state, probe);
+  const readLog = () => ctx.target.containerLog(probe, 'agent');
   const removedAt = new Map<string, number>();
   let watching = true;
   try {
     await until(
       'the churn probe to answer',
-      async () => (/^\d+ [^-]/m.test(readLog(log)) ? true : undefined),
+      async () => (/^\d+ [^-]/m.test(await readLog()) ? true : undefined),
       60_000,
       ctx.signal,
     );
@@ -110,7 +106,7 @@ export async function measureEndpointChurn(
     const watcher = (async () => {
       while (watching) {
         const pods = await core
-          .listNamespacedPod({ namespace: 'default', labelSelector: selector })
+          .listNamespacedPod({ namespace, labelSelector: selector })
           .catch(() => undefined);
         const now = Date.now();
         for (const name of oldPods) {
@@ -125,7 +121,7 @@ export async function measureEndpointChurn(
     await apps.patchNamespacedDeployment(
       {
         name: deployment,
-        namespace: 'default',
+        namespace,
         body: { spec: { template: { metadata: { annotations: { 'scalelab.io/restartedAt': `${from}` } } } } },
       },
       mergePatch,
@@ -133,7 +129,7 @@ export async function measureEndpointChurn(
     await until(
       `${deployment} to finish rolling`,
       async () => {
-        const d = await apps.readNamespacedDeployment({ name: deployment, namespace: 'default' });
+        const d = await apps.readNamespacedDeployment({ name: deployment, namespace });
         const want = d.spec?.replicas ?? 0;
         const s = d.status;
         const done =
@@ -153,14 +149,14 @@ export async function measureEndpointChurn(
     await watcher;
     const to = Date.now();
     return {
-      ...analyseChurnProbe(readLog(log).split('\n'), removedAt, from, to),
+      ...analyseChurnProbe((await readLog()).split('\n'), removedAt, from, to),
       rolloutSeconds,
       podsReplaced: oldPods.length,
     };
   } finally {
     watching = false;
     await core
-      .deleteNamespacedPod({ name: 'conn-churn-probe', namespace: 'default', gracePeriodSeconds: 0 })
+      .deleteNamespacedPod({ name: 'conn-churn-probe', namespace, gracePeriodSeconds: 0 })
       .catch(() => {});
   }
 }

@@ -1,10 +1,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { LabState } from '../../infra/lab/state.ts';
 import type { Log } from '../events.ts';
+import type { ClusterTarget } from '../cluster/target.ts';
 
-/** What a measurement may use: the running lab, an API client, the log, the run's abort signal. */
+/** What a measurement may use: the target (lab or kubeconfig), an API client, the log, the run's abort signal. */
 export interface MeasurementContext {
-  readonly state: LabState;
+  /** The lab's state in a lab run (its processes, node namespaces); absent when run through a kubeconfig. */
+  readonly state?: LabState;
+  /** Where objects go, which nodes to use, how to read pod output and kube-proxy metrics. */
+  readonly target: ClusterTarget;
   readonly kc: KubeConfig;
   readonly log: Log;
   readonly signal: AbortSignal;
@@ -22,6 +26,11 @@ export interface MeasurementResult {
   readonly summary: Record<string, number | null>;
   /** Per-node or per-phase breakdowns, raw samples where small. */
   readonly details?: unknown;
+  /**
+   * What was not measured and why (a kubeconfig run has no shell on the nodes): not errors, the run stays
+   * valid; printed with the run's output.
+   */
+  readonly skipped?: readonly string[];
   /** What went wrong while measuring (a scrape that failed): the run's validity audit reads these. */
   readonly errors: readonly string[];
 }

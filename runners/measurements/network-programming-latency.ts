@@ -12,14 +12,17 @@
  *    phases, so churn does not blur it; kube-proxy's histogram is also taken over just that window.
  * Units: ms.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
-import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
-import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
-import { netexecContainer, runLabel } from '../churn/workload.ts';
+import {
+  histogram,
+  histogramDelta,
+  histogramQuantile,
+  parsePrometheusText,
+  type Histogram,
+} from './prometheus.ts';
+import { probeBackend, probeClient, probeService } from './probe-objects.ts';
 
 export interface NetworkProgrammingParams {
   readonly probeIntervalMs: number;
@@ -34,7 +37,8 @@ export function createNetworkProgrammingLatency(
   params: NetworkProgrammingParams,
 ): Measurement {
   const core = ctx.kc.makeApiClient(CoreV1Api);
-  const nodes = ctx.state.realNodes ?? [];
+  const nodes = ctx.target.nodes;
+  const namespace = ctx.target.namespace;
   const errors: string[] = [];
   const before = new Map<string, Histogram>();
   const wholeRun = new Map<string, Histogram>();
@@ -50,24 +54,18 @@ export function createNetworkProgrammingLatency(
         // kube-proxy runs an IPv6 proxier too; the lab's Services are IPv4.
         into.set(
           n.name,
-          histogram(await scrapeKubeProxy(ctx.state, n), metric, (l) => (l.ip_family ?? 'IPv4') === 'IPv4'),
+          histogram(
+            parsePrometheusText(await ctx.target.kubeProxyMetrics(n)),
+            metric,
+            (l) => (l.ip_family ?? 'IPv4') === 'IPv4',
+          ),
         );
       } catch (err) {
         errors.push(`scrape of kube-proxy on ${n.name}: ${err instanceof Error ? err.message : err}`);
       }
     }
   };
-  const pod = (name: string, node: string, labels: Record<string, string>, container: object): V1Pod => ({
-    metadata: { name, labels: { [runLabel]: ctx.runId, ...labels } },
-    spec: {
-      nodeName: node,
-      terminationGracePeriodSeconds: 0,
-      automountServiceAccountToken: false,
-      containers: [container as never],
-    },
-  });
-  const netexec = netexecContainer;
-  const readPod = (name: string) => core.readNamespacedPod({ name, namespace: 'default' });
+  const readPod = (name: string) => core.readNamespacedPod({ name, namespace });
   const isReady = (p: V1Pod) =>
     p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   const waitFor = async (
@@ -85,8 +83,8 @@ export function createNetworkProgrammingLatency(
   };
 
   /** The probe's log lines since `since` (epoch ms) as [time, hostname]. */
-  const probeLines = (logPath: string, since: number): [number, string][] =>
-    readFileSync(logPath, 'utf8')
+  const probeLines = async (probe: V1Pod, since: number): Promise<[number, string][]> =>
+    (await ctx.target.containerLog(probe, 'probe'))
       .split('\n')
       .map((l) => l.split(' '))
       .filter((f) => f.length >= 2 && Number(f[0]) >= since)
@@ -95,79 +93,51 @@ export function createNetworkProgrammingLatency(
   async function runProbe(): Promise<void> {
     if (nodes.length < 2) throw new Error('the probe needs two real nodes');
     const [client, server] = [nodes[0]!, nodes[1]!];
-    await core.createNamespacedPod({
-      namespace: 'default',
-      body: pod('probe-a', server.name, { app: 'probe-target' }, netexec),
-    });
-    const svc = await core.createNamespacedService({
-      namespace: 'default',
-      body: {
-        metadata: { name: 'probe-target', labels: { [runLabel]: ctx.runId } },
-        spec: { selector: { app: 'probe-target' }, ports: [{ port: 80, targetPort: 8080 }] },
-      },
-    });
+    const { target, runId } = ctx;
+    await core.createNamespacedPod({ namespace, body: probeBackend(target, runId, 'probe-a', server.name) });
+    const svc = await core.createNamespacedService({ namespace, body: probeService(target, runId) });
     const vip = svc.spec!.clusterIP!;
     const probe = await core.createNamespacedPod({
-      namespace: 'default',
-      body: pod(
-        'probe-client',
-        client.name,
-        {},
-        {
-          name: 'probe',
-          image: 'scalelab.local/agent:dev',
-          args: [
-            'vip-probe',
-            '--url',
-            `http://${vip}/hostname`,
-            '--interval-ms',
-            String(params.probeIntervalMs),
-          ],
-        },
-      ),
+      namespace,
+      body: probeClient(target, runId, client.name, vip, params.probeIntervalMs),
     });
-    const logPath = join(ctx.state.stateDir, 'nodes', client.name, 'pods', probe.metadata!.uid!, 'probe.log');
+    // The log lines carry their own times: how often they are read changes no figure, only API load.
     await waitFor(
       'the probe answered by probe-a',
-      async () => probeLines(logPath, 0).some(([, h]) => h === 'probe-a'),
-      50,
+      async () => (await probeLines(probe, 0)).some(([, h]) => h === 'probe-a'),
+      100,
     );
     await scrapeAll(before);
     for (let k = 0; k < params.samples; k++) {
       const name = `probe-b-${k}`;
-      await core.createNamespacedPod({
-        namespace: 'default',
-        body: pod(name, server.name, { app: 'probe-target' }, netexec),
-      });
+      await core.createNamespacedPod({ namespace, body: probeBackend(target, runId, name, server.name) });
       let readyAt = 0;
       await waitFor(`${name} Ready`, async () => isReady(await readPod(name)) && (readyAt = Date.now()) > 0);
       await waitFor(
         `${name} answering through ${vip}`,
-        async () => probeLines(logPath, readyAt).some(([, h]) => h === name),
-        10,
+        async () => (await probeLines(probe, readyAt)).some(([, h]) => h === name),
+        100,
         30_000,
       );
-      const first = probeLines(logPath, readyAt).find(([, h]) => h === name)![0];
+      const first = (await probeLines(probe, readyAt)).find(([, h]) => h === name)![0];
       additions.push(first - readyAt);
       // The API keeps the Ready transition to the whole second: kube-proxy's clock starts up to 1 s earlier.
       truncations.push(readyAt % 1000);
       await sleep(1000);
       await core.patchNamespacedPod(
-        { name, namespace: 'default', body: { metadata: { labels: { app: 'probe-parked' } } } },
+        { name, namespace, body: { metadata: { labels: { app: 'probe-parked' } } } },
         merge,
       );
       const removedAt = Date.now();
       await sleep(3000);
-      const last = probeLines(logPath, removedAt - 2000)
-        .filter(([, h]) => h === name)
-        .at(-1)?.[0];
+      const last = (await probeLines(probe, removedAt - 2000)).filter(([, h]) => h === name).at(-1)?.[0];
       removals.push(last === undefined ? 0 : Math.max(0, last - removedAt));
-      await core.deleteNamespacedPod({ name, namespace: 'default', gracePeriodSeconds: 0 });
+      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
     }
     await scrapeAll(probeWindow);
     for (const name of ['probe-client', 'probe-a'])
-      await core.deleteNamespacedPod({ name, namespace: 'default', gracePeriodSeconds: 0 }).catch(() => {});
-    await core.deleteNamespacedService({ name: 'probe-target', namespace: 'default' }).catch(() => {});
+      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => {});
+    await core.deleteNamespacedService({ name: 'probe-target', namespace }).catch(() => {});
   }
 
   return {

@@ -1,5 +1,6 @@
 import type { MeasurementSpec } from '../../scenarios/schema.ts';
 import type { Measurement, MeasurementContext } from './measurement.ts';
+import { apiOnlyReason } from '../cluster/target.ts';
 import { createNetworkProgrammingLatency } from './network-programming-latency.ts';
 import { createRuleSync } from './rule-sync.ts';
 import { createControlPlane } from './control-plane.ts';
@@ -12,7 +13,12 @@ export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext
     case 'networkProgrammingLatency':
       return createNetworkProgrammingLatency(ctx, spec);
     case 'ruleSync':
-      return createRuleSync(ctx);
+      return ctx.state
+        ? createRuleSync({ ...ctx, state: ctx.state })
+        : skippedMeasurement(
+            'ruleSync',
+            apiOnlyReason('rule sync (iptables-save, nft, a scratch namespace)'),
+          );
     case 'controlPlane':
       return createControlPlane(ctx);
     case 'connectionLatency':
@@ -20,4 +26,21 @@ export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext
     case 'dns':
       return createDns(ctx, spec);
   }
+}
+
+/** A measurement this target cannot take: no figures, the reason in the results. */
+function skippedMeasurement(name: string, reason: string): Measurement {
+  return {
+    start: async () => {},
+    stop: async () => {},
+    collect: () => ({
+      name,
+      definition: '',
+      source: '',
+      units: '',
+      summary: {},
+      skipped: [reason],
+      errors: [],
+    }),
+  };
 }

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { exec } from '../../infra/exec.ts';
 import { createNetns, deleteNetns, labNetns } from '../../infra/lab/netns.ts';
 import type { RealNodeInfo } from '../../infra/lab/real-nodes.ts';
+import type { LabState } from '../../infra/lab/state.ts';
 import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
@@ -123,7 +124,8 @@ interface NodeResult {
   counts?: RuleCounts;
 }
 
-export function createRuleSync(ctx: MeasurementContext): Measurement {
+/** Lab runs only: it reads the nodes' tables (registry.ts skips it through a kubeconfig). */
+export function createRuleSync(ctx: MeasurementContext & { readonly state: LabState }): Measurement {
   const { state, signal } = ctx;
   const mode = state.spec.proxyMode;
   const legacy = state.spec.iptablesBackend === 'legacy';

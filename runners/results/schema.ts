@@ -47,6 +47,41 @@ export interface SloVerdict {
   readonly passed: boolean | null;
 }
 
+/** One step of a headroom search: the value it ran at, and each watched SLO's figure and verdict. */
+export interface HeadroomStep {
+  readonly value: number;
+  readonly slos: readonly SloVerdict[];
+  /** The step's own self-audit (harness CPU, fake nodes, scrapes) over the step alone. */
+  readonly validity: { valid: boolean; reasons: string[] };
+  /** Every measurement's summary over the step alone, by measurement name. */
+  readonly summaries: Record<string, Record<string, number | null>>;
+  readonly seconds: number;
+}
+
+/** Where a headroom search stopped and why: the capacity answer of one variant run. */
+export interface HeadroomKnee {
+  /** slo-broke: a watched SLO failed; max-reached: every step passed; not-judged: a step had no figure or was invalid; failed: the variant failed mid-search. */
+  readonly stop: 'slo-broke' | 'max-reached' | 'not-judged' | 'failed';
+  /** The highest value at which every watched SLO held (null if the first step already broke). */
+  readonly lastPassing: number | null;
+  /** The value at which the search stopped without a pass (null when it reached max). */
+  readonly firstFailing: number | null;
+  /** The SLOs that failed at firstFailing, with their figures. */
+  readonly broken: readonly SloVerdict[];
+  /** One sentence: "apiMutatingP99Ms broke at 100 changes per second (1,355 ms > 1,000 ms); held at 50". */
+  readonly summary: string;
+}
+
+export interface HeadroomResult {
+  readonly vary: 'churnRate' | 'services';
+  readonly unit: string;
+  readonly max: number;
+  /** The SLO names judged after each step. */
+  readonly slos: readonly string[];
+  readonly steps: HeadroomStep[];
+  knee?: HeadroomKnee;
+}
+
 export interface VariantResult {
   readonly id: string;
   readonly variant: Variant;
@@ -61,10 +96,25 @@ export interface VariantResult {
     stepSeconds: Record<string, number>;
   };
   background?: { services: number; groups: number; endpointsPerService: number; seconds: number };
+  /** A run through a kubeconfig (`run --kubeconfig`): the cluster as read, where the run's objects lived. */
+  cluster?: {
+    context: string;
+    server: string;
+    version: string;
+    proxyMode: string;
+    proxyModeSource: string;
+    namespace: string;
+    nodes: string[];
+    agentImage: string;
+    /** From the namespace's delete to the API no longer having it. */
+    cleanupSeconds?: number;
+  };
   readonly phases: PhaseResult[];
   measurements: MeasurementResult[];
   slos: SloVerdict[];
   validity?: { valid: boolean; reasons: string[] };
+  /** A headroom search's steps and knee; its measurements and slos above are those of the last passing step. */
+  headroom?: HeadroomResult;
   readonly errors: string[];
 }
 

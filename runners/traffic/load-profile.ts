@@ -42,6 +42,8 @@ export interface ProfileReport {
   readonly summary: ReturnType<AgentMetrics['summary']>;
   readonly thresholds: { metric: string; expression: string; ok: boolean }[];
   readonly seconds: number;
+  /** The trends' HDR histograms (compressed base64), so the harness can merge workers' reports. */
+  readonly histograms?: Record<TrendName, string>;
 }
 
 export function parseDuration(d: string): number {
@@ -123,7 +125,12 @@ export async function runProfile(
       return { metric, expression, ok: thresholdHolds(expression, value) };
     }),
   );
-  return { summary, thresholds, seconds: Math.round(performance.now() - t0) / 1000 };
+  return {
+    summary,
+    thresholds,
+    seconds: Math.round(performance.now() - t0) / 1000,
+    histograms: metrics.histograms(),
+  };
 }
 
 /** The constant-arrival-rate executor: arrival n is due at t0 + n/rate, late or not; a busy pool drops it. */

@@ -62,6 +62,28 @@ export class AgentMetrics {
     for (const n of trendNames) this.trends.get(n)!.recordValue(Math.max(1, Math.round(values[n] * 1000)));
   }
 
+  /** Each trend's histogram, HdrHistogram's compressed base64: workers' histograms merge losslessly. */
+  histograms(): Record<TrendName, string> {
+    const out = {} as Record<TrendName, string>;
+    for (const [n, h] of this.trends) out[n] = hdr.encodeIntoCompressedBase64(h);
+    return out;
+  }
+
+  /** Adds another worker's histograms (from histograms()) and counts, as if this agent had made its requests. */
+  merge(other: {
+    histograms: Record<TrendName, string>;
+    requests: number;
+    failed: number;
+    iterations: number;
+    droppedIterations: number;
+  }): void {
+    for (const n of trendNames) this.trends.get(n)!.add(hdr.decodeFromCompressedBase64(other.histograms[n]));
+    this.requests += other.requests;
+    this.failed += other.failed;
+    this.iterations += other.iterations;
+    this.droppedIterations += other.droppedIterations;
+  }
+
   /** ms figures per trend; the rate of failed requests; counts. */
   summary(): {
     trends: Record<TrendName, TrendSummary>;

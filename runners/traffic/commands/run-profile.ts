@@ -1,5 +1,5 @@
 /**
- * `agent run --profile <module.ts> [--env K=V ...] [--vus N] [--duration 10s] [--rate N]`
+ * `agent run --profile <module.ts | name> [--env K=V ...] [--vus N] [--duration 10s] [--rate N]`
 
  *
  * Runs a k6-style load profile (runners/traffic/load-profile.ts) and prints its report as one JSON line:
@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runProfile, type ProfileModule } from '../load-profile.ts';
 
 export async function runProfileCommand(args: string[]): Promise<void> {
@@ -25,7 +26,12 @@ export async function runProfileCommand(args: string[]): Promise<void> {
   const env = Object.fromEntries(
     (values.env ?? []).map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]),
   );
-  const loaded = (await import(resolve(values.profile))) as ProfileModule;
+  // A bare name is one of the agent's own profiles (runners/traffic/profiles/), so a cluster's agent image
+  // needs no file from the harness's checkout.
+  const file = /^[\w-]+$/.test(values.profile)
+    ? fileURLToPath(new URL(`../profiles/${values.profile}.ts`, import.meta.url))
+    : resolve(values.profile);
+  const loaded = (await import(file)) as ProfileModule;
   // As with k6, --vus and --duration on the command line override the profile's options.
   const options = {
     ...loaded.options,

@@ -1,0 +1,146 @@
+/**
+ * One repetition against a cluster: a namespace of its own, the background, the measurements around the phases,
+ * the verdicts; then the namespace is deleted and waited for, also after a failure or an interrupt. The steps
+ * are the lab run's (runners/run.ts) minus bringing a lab up and down.
+ */
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Scenario } from '../../scenarios/schema.ts';
+import type { PlannedRun } from '../../scenarios/plan.ts';
+import { timedStep, type Log } from '../events.ts';
+import { createMeasurement } from '../measurements/registry.ts';
+import type { Measurement } from '../measurements/measurement.ts';
+import { createBackground } from '../churn/workload.ts';
+import type { ResultsWriter } from '../results/writer.ts';
+import type { VariantResult } from '../results/schema.ts';
+import { ValidityMonitor } from '../validity.ts';
+import type { FaultRecord } from '../faults.ts';
+import { runPhase } from '../phase.ts';
+import { sloVerdicts } from '../slos.ts';
+import { kubeconfigTarget } from './kubeconfig-target.ts';
+import { createRunNamespace, deleteRunNamespace } from './namespace.ts';
+import type { ClusterFacts } from './cluster-facts.ts';
+
+export interface ClusterRunOptions {
+  readonly kubeconfig: string;
+  /** The traffic agent's image (runners/traffic/agent.ts); the lab's node agent maps the default. */
+  readonly agentImage: string;
+  /** Workers per traffic Job. */
+  readonly workers: number;
+  /** Whether the run may write outside its namespace (the DNS measurement's CoreDNS rollout). */
+  readonly allowClusterWrites: boolean;
+}
+
+export async function runClusterVariant(
+  scenario: Scenario,
+  run: PlannedRun,
+  facts: ClusterFacts,
+  kc: KubeConfig,
+  opts: ClusterRunOptions,
+  writer: ResultsWriter,
+  random: () => number,
+  log: Log,
+  signal: AbortSignal,
+): Promise<VariantResult> {
+  const result: VariantResult = {
+    id: run.id,
+    variant: run.variant,
+    repetition: run.repetition,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    phases: [],
+    measurements: [],
+    slos: [],
+    errors: [],
+  };
+  writer.results.variants.push(result);
+  const runId = randomBytes(4).toString('hex');
+  const measurements: Measurement[] = [];
+  // No fake-node count to watch: the cluster's nodes are not the harness's to judge.
+  const monitor = new ValidityMonitor(kc, 0);
+  monitor.start();
+  const variantAbort = new AbortController();
+  const variantSignal = AbortSignal.any([signal, variantAbort.signal]);
+  let namespace: string | undefined;
+  try {
+    namespace = await createRunNamespace(kc, runId);
+    const target = await kubeconfigTarget(kc, namespace, opts.agentImage, {
+      workers: opts.workers,
+      writesOutsideNamespace: opts.allowClusterWrites,
+    });
+    result.cluster = {
+      context: facts.context,
+      server: facts.server,
+      version: facts.version,
+      proxyMode: facts.proxyMode,
+      proxyModeSource: facts.proxyModeSource,
+      namespace,
+      nodes: target.nodes.map((n) => n.name),
+      agentImage: opts.agentImage,
+    };
+    writer.save();
+    log({ kind: 'info', message: `namespace ${namespace}; nodes ${result.cluster.nodes.join(', ')}` });
+    const b = scenario.background;
+    const { value: bg, seconds } = await timedStep(
+      log,
+      `background: ${b.services} Services × ${b.endpointsPerService} endpoints`,
+      () => createBackground(kc, runId, b.services, b.endpointsPerService, b.pods, log, signal, namespace),
+    );
+    result.background = {
+      services: bg.services,
+      groups: bg.groups,
+      endpointsPerService: bg.endpointsPerService,
+      seconds: Math.round(seconds * 1000) / 1000,
+    };
+    const ctx = { target, kc, log, signal: variantSignal, runId };
+    const faults: FaultRecord[] = [];
+    const env = { kc, runId, bg, random, log, signal, faults };
+    for (const m of scenario.measurements) {
+      const made = createMeasurement(m, ctx);
+      measurements.push(made);
+      await made.start();
+    }
+    for (const phase of scenario.phases) {
+      const { result: done } = await runPhase(phase, env, measurements);
+      result.phases.push(done);
+      writer.save();
+    }
+  } catch (err) {
+    variantAbort.abort(err);
+    result.status = 'failed';
+    result.errors.push(err instanceof Error ? err.message : String(err));
+    log({ kind: 'warn', message: `variant ${run.id} failed: ${result.errors.at(-1)}` });
+  }
+  await timedStep(log, 'measurements: stop and collect', async () => {
+    for (const m of measurements) {
+      await m.stop().catch((err: unknown) => result.errors.push(`stopping a measurement: ${err}`));
+      const r = m.collect();
+      result.measurements.push(r);
+      for (const e of r.errors) monitor.add(`${r.name}: ${e}`);
+      for (const s of r.skipped ?? []) log({ kind: 'warn', message: `${r.name}: ${s}` });
+    }
+  });
+  result.validity = await monitor.stop();
+  result.slos = sloVerdicts(scenario.slos, result.measurements);
+  if (namespace) {
+    const ns = namespace;
+    await timedStep(log, `delete namespace ${ns}`, () => deleteRunNamespace(kc, ns))
+      .then(({ value }) => {
+        if (result.cluster) result.cluster.cleanupSeconds = value;
+      })
+      .catch((err: unknown) => {
+        result.status = 'failed';
+        result.errors.push(`cleanup: ${err instanceof Error ? err.message : err}`);
+      });
+  }
+  if (result.status !== 'failed') {
+    result.status = !result.validity.valid
+      ? 'invalid'
+      : result.slos.some((s) => s.passed === false)
+        ? 'slo-failed'
+        : 'passed';
+  }
+  result.finishedAt = new Date().toISOString();
+  writer.save();
+  return result;
+}

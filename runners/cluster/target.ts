@@ -1,0 +1,70 @@
+/**
+ * What a run reaches the cluster through. A lab target reads the node agent's log files on the host and
+ * scrapes kube-proxy and pods through the lab gateway; a kubeconfig target does all three through the API
+ * alone (pods/log, the node proxy, the pod proxy), as against any cluster. Measurements that need a node's host (iptables-save, conntrack,
+ * processes) use `ctx.state`, which only a lab run has, and are skipped with `apiOnlyReason` otherwise.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabState } from '../../infra/lab/state.ts';
+import { labHttpGet } from '../../infra/lab/lab-connect.ts';
+
+/** A node client pods and traffic targets are pinned to (real nodes in a lab, schedulable nodes in a cluster). */
+export interface TargetNode {
+  readonly name: string;
+  readonly ip: string;
+}
+
+export interface ClusterTarget {
+  /** Where the run creates its objects. */
+  readonly namespace: string;
+  /** The image of scalelab's traffic agent (runners/traffic/agent.ts). */
+  readonly agentImage: string;
+  /** Nodes for client pods (first) and traffic targets (second), in a stable order. */
+  readonly nodes: readonly TargetNode[];
+  readonly options: {
+    /** Workers (the traffic Jobs' parallelism) sharing each load profile's VUs and rate. */
+    readonly workers: number;
+    /** Whether the run may write outside its namespace (a CoreDNS rollout in kube-system). */
+    readonly writesOutsideNamespace: boolean;
+  };
+  /** kube-proxy's Prometheus text on `node`. */
+  kubeProxyMetrics(node: TargetNode): Promise<string>;
+  /** A pod's Prometheus text on `port` (/metrics). */
+  podMetrics(pod: V1Pod, port: number): Promise<string>;
+  /** What `container` of `pod` has printed so far ('' when nothing yet). */
+  containerLog(pod: V1Pod, container: string): Promise<string>;
+}
+
+/** Why a measurement part that needs a node's host is skipped in a kubeconfig run; quoted in the results. */
+export function apiOnlyReason(what: string): string {
+  return `skipped: ${what} needs a shell on the node, and a kubeconfig run reaches the cluster through its API alone`;
+}
+
+/** The default agent image: the one the lab's node agent maps to runners/traffic/agent.ts. */
+export const labAgentImage = 'scalelab.local/agent:dev';
+
+/** A scalelab lab as a run's target: objects in `default`, logs from the node agent's files. */
+export function labTarget(state: LabState): ClusterTarget {
+  return {
+    namespace: 'default',
+    agentImage: labAgentImage,
+    nodes: state.realNodes ?? [],
+    options: { workers: 1, writesOutsideNamespace: true },
+    kubeProxyMetrics: (node) => labHttpGet(state.gatewaySocket, `http://${node.ip}:10249/metrics`, 15_000),
+    podMetrics: (pod, port) =>
+      labHttpGet(state.gatewaySocket, `http://${pod.status?.podIP}:${port}/metrics`, 15_000),
+    async containerLog(pod, container) {
+      const file = join(
+        state.stateDir,
+        'nodes',
+        pod.spec!.nodeName!,
+        'pods',
+        pod.metadata!.uid!,
+        `${container}.log`,
+      );
+      return existsSync(file) ? readFileSync(file, 'utf8') : '';
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePrometheusText } from './prometheus.ts';
+import { coreDnsDelta, type CoreDnsScrape } from './coredns-metrics.ts';
+
+const text = (requests: number, noerror: number, servfail: number, fast: number) => `
+coredns_dns_requests_total{family="1",proto="udp",server="dns://:53",type="A",zone="."} ${requests}
+coredns_dns_responses_total{plugin="kubernetes",rcode="NOERROR",server="dns://:53",zone="."} ${noerror}
+coredns_dns_responses_total{plugin="",rcode="SERVFAIL",server="dns://:53",zone="."} ${servfail}
+coredns_dns_request_duration_seconds_bucket{server="dns://:53",type="A",zone=".",le="0.001"} ${fast}
+coredns_dns_request_duration_seconds_bucket{server="dns://:53",type="A",zone=".",le="0.1"} ${requests}
+coredns_dns_request_duration_seconds_bucket{server="dns://:53",type="A",zone=".",le="+Inf"} ${requests}
+coredns_dns_request_duration_seconds_count{server="dns://:53",type="A",zone="."} ${requests}
+`;
+const scrape = (pods: Record<string, string>): CoreDnsScrape =>
+  new Map(Object.entries(pods).map(([pod, t]) => [pod, parsePrometheusText(t)]));
+
+test('counts between the scrapes, summed over pods; a pod new since start counts from zero', () => {
+  const start = scrape({ 'coredns-a': text(100, 100, 0, 100) });
+  const end = scrape({ 'coredns-a': text(300, 290, 10, 300), 'coredns-b': text(50, 50, 0, 0) });
+  const d = coreDnsDelta(start, end);
+  assert.equal(d.pods, 2);
+  assert.equal(d.requests, 250);
+  assert.deepEqual(d.responsesByRcode, { NOERROR: 240, SERVFAIL: 10 });
+  // 200 of the 250 under 1 ms, 50 between 1 and 100 ms: the p99 is interpolated in the second bucket.
+  assert.equal(d.p99Ms, 95.05);
+});
+
+test('no observations: a null p99, zero counts', () => {
+  const d = coreDnsDelta(scrape({ a: text(5, 5, 0, 5) }), scrape({ a: text(5, 5, 0, 5) }));
+  assert.equal(d.requests, 0);
+  assert.equal(d.p99Ms, null);
+});
