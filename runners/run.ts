@@ -29,6 +29,7 @@ import type { FaultRecord } from './faults.ts';
 import { runPhase } from './phase.ts';
 import { runHeadroom } from './headroom.ts';
 import { sloVerdicts } from './slos.ts';
+import { newVariantResult, exitCodeOf } from './run-outcome.ts';
 
 /** Exit codes (docs/cli.md): 0 all passed or invalid-only, 1 a variant failed, 3 an SLO failed, 130 interrupted. */
 /**
@@ -91,15 +92,7 @@ export async function runScenario(
     await labDown(runLab, log);
   }
   log({ kind: 'info', message: summaryTable(writer.results.variants) });
-  const vs = writer.results.variants;
-  const exitCode = signal.aborted
-    ? 130
-    : vs.some((v) => v.status === 'failed') || writer.results.status === 'failed'
-      ? 1
-      : vs.some((v) => v.status === 'slo-failed')
-        ? 3
-        : 0;
-  return { exitCode, resultsPath: path };
+  return { exitCode: exitCodeOf(writer.results, signal.aborted), resultsPath: path };
 }
 
 async function runVariant(
@@ -111,17 +104,7 @@ async function runVariant(
   signal: AbortSignal,
   runLab: string,
 ): Promise<VariantResult> {
-  const result: VariantResult = {
-    id: run.id,
-    variant: run.variant,
-    repetition: run.repetition,
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    phases: [],
-    measurements: [],
-    slos: [],
-    errors: [],
-  };
+  const result = newVariantResult(run);
   writer.results.variants.push(result);
   writer.save();
   const runId = randomBytes(4).toString('hex');

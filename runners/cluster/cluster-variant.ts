@@ -20,6 +20,7 @@ import { sloVerdicts } from '../slos.ts';
 import { kubeconfigTarget } from './kubeconfig-target.ts';
 import { createRunNamespace, deleteRunNamespace } from './namespace.ts';
 import type { ClusterFacts } from './cluster-facts.ts';
+import { newVariantResult } from '../run-outcome.ts';
 
 export interface ClusterRunOptions {
   readonly kubeconfig: string;
@@ -42,17 +43,7 @@ export async function runClusterVariant(
   log: Log,
   signal: AbortSignal,
 ): Promise<VariantResult> {
-  const result: VariantResult = {
-    id: run.id,
-    variant: run.variant,
-    repetition: run.repetition,
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    phases: [],
-    measurements: [],
-    slos: [],
-    errors: [],
-  };
+  const result = newVariantResult(run);
   writer.results.variants.push(result);
   const runId = randomBytes(4).toString('hex');
   const measurements: Measurement[] = [];

@@ -16,6 +16,7 @@ import { summaryTable } from '../run.ts';
 import { workerNodes } from './kubeconfig-target.ts';
 import { clusterVariant, readClusterFacts } from './cluster-facts.ts';
 import { runClusterVariant, type ClusterRunOptions } from './cluster-variant.ts';
+import { exitCodeOf } from '../run-outcome.ts';
 
 export type { ClusterRunOptions } from './cluster-variant.ts';
 
@@ -81,13 +82,5 @@ export async function runScenarioOnCluster(
     writer.save();
   }
   log({ kind: 'info', message: summaryTable(writer.results.variants) });
-  const vs = writer.results.variants;
-  const exitCode = signal.aborted
-    ? 130
-    : vs.some((v) => v.status === 'failed') || writer.results.status === 'failed'
-      ? 1
-      : vs.some((v) => v.status === 'slo-failed')
-        ? 3
-        : 0;
-  return { exitCode, resultsPath: path };
+  return { exitCode: exitCodeOf(writer.results, signal.aborted), resultsPath: path };
 }
