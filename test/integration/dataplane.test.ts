@@ -82,13 +82,32 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs 
  * Hostnames answered by `count` new connections to url, from a pod on real node `from`. It first waits (up to
  * 15 s) for the VIP to answer at all: endpoints Ready in the API are not yet rules on the node.
  */
-async function hostnamesFrom(state: LabState, from: number, url: string, count: number): Promise<string[]> {
-  const firstAnswer = `for i in $(seq 60); do curl -s --max-time 1 ${url} >/dev/null && break; sleep 0.25; done`;
-  const loop = `${firstAnswer}; for i in $(seq ${count}); do curl -sS --max-time 2 ${url}; echo; done`;
+/**
+ * Asks `url` `count` times from a throwaway pod on real node `from`. First it waits (up to ~20 s) until the
+ * dataplane has answered from `backends` distinct pods: the API can list both endpoints ready while
+ * kube-proxy's next sync (minSyncPeriod 1 s) has programmed only the first.
+ */
+async function hostnamesFrom(
+  state: LabState,
+  from: number,
+  url: string,
+  count: number,
+  backends = 1,
+): Promise<{ warmup: string[]; answers: string[] }> {
+  const warmup =
+    `seen=""; for i in $(seq 80); do h=$(curl -s --max-time 1 ${url}); ` +
+    `case " $seen " in *" $h "*) ;; *) [ -n "$h" ] && seen="$seen $h";; esac; ` +
+    `[ $(echo $seen | wc -w) -ge ${backends} ] && break; sleep 0.25; done; echo "warmup:$seen"`;
+  const loop = `${warmup}; for i in $(seq ${count}); do curl -sS --max-time 2 ${url}; echo; done`;
 
   const r = await execInThrowawayPod(state, from, ['sh', '-c', loop]);
   assert.equal(r.exitCode, 0, r.stderr);
-  return r.stdout.split('\n').filter(Boolean);
+  const lines = r.stdout.split('\n').filter(Boolean);
+  const warmupLine = lines.find((l) => l.startsWith('warmup:')) ?? 'warmup:';
+  return {
+    warmup: warmupLine.slice('warmup:'.length).split(' ').filter(Boolean),
+    answers: lines.filter((l) => !l.startsWith('warmup:')),
+  };
 }
 
 for (const c of combos) {
@@ -138,15 +157,21 @@ for (const c of combos) {
             (await readyEndpoints(kc, 'echo-on-2')).length === 2,
         );
         const pods2 = new Set(await readyEndpoints(kc, 'echo-on-2'));
-        const got2 = await hostnamesFrom(state, 1, `http://${ip2}/hostname`, 12);
+        const { warmup: seen2, answers: got2 } = await hostnamesFrom(
+          state,
+          1,
+          `http://${ip2}/hostname`,
+          12,
+          2,
+        );
         assert.equal(got2.length, 12);
         assert.ok(
           got2.every((h) => pods2.has(h)),
           `node 1 → ${ip2} answered ${got2}`,
         );
-        assert.equal(new Set(got2).size, 2, 'both endpoints answer');
+        assert.deepEqual(new Set([...seen2, ...got2]), pods2, 'both endpoints answer');
         const pods1 = new Set(await readyEndpoints(kc, 'echo-on-1'));
-        const got1 = await hostnamesFrom(state, 2, `http://${ip1}/hostname`, 12);
+        const { answers: got1 } = await hostnamesFrom(state, 2, `http://${ip1}/hostname`, 12, 2);
         assert.ok(got1.length === 12 && got1.every((h) => pods1.has(h)), `node 2 → ${ip1} answered ${got1}`);
       });
 
@@ -170,7 +195,7 @@ for (const c of combos) {
         ).spec!.clusterIP!;
         // kube-proxy's minSyncPeriod (1 s) may still be running: give it a moment, then every answer is the survivor.
         await sleep(3000);
-        const got = await hostnamesFrom(state, 1, `http://${ip}/hostname`, 10);
+        const { answers: got } = await hostnamesFrom(state, 1, `http://${ip}/hostname`, 10);
         assert.deepEqual([...new Set(got)], [left]);
       });
 
