@@ -55,7 +55,10 @@ export async function measureCeiling(
       const doneAt: number[] = [];
       const r = await runPaced(
         schedule({ type: 'qps', qps: offeredQps }, requested, Math.random),
-        (i) => createService(shared, runId, i + 1, 1).then(() => void doneAt.push(performance.now())),
+        (i) =>
+          createService(shared, runId, { namespaces: [namespace], groups: 1 }, i + 1).then(
+            () => void doneAt.push(performance.now()),
+          ),
         { maxInFlight: openLoopInFlight, step: `ceiling: ${offeredQps} Service creates/s`, log, signal },
       );
       const cpu = process.cpuUsage(cpu0);

@@ -55,7 +55,7 @@ test('the Service template renders to exactly what the churn driver’s createSe
   const fake = {
     makeApiClient: () => ({ createNamespacedService: async (req: typeof sent) => void (sent = req) }),
   } as unknown as KubeConfig;
-  await createService(fake, 'kb-r0', 7, 1);
+  await createService(fake, 'kb-r0', { namespaces: ['default'], groups: 1 }, 7);
   const files = kubeBurnerFiles(phase('services', 'create'), '/tmp/kb');
   const { apiVersion, kind, metadata, ...rest } = render(files['services.yaml']!, 7);
   assert.deepEqual([apiVersion, kind], ['v1', 'Service']);

@@ -32,7 +32,7 @@ export async function runScalelabPhase(
   // Objects are numbered from 1, as kube-burner's {{.Replica}} numbers them.
   const acts: Record<`${PeerPhase['action']} ${PeerPhase['kind']}`, (i: number) => Promise<unknown>> = {
     'create pods': (i) => core.createNamespacedPod({ namespace, body: peerPod(runId, i + 1) }),
-    'create services': (i) => createService(shared, runId, i + 1, 1),
+    'create services': (i) => createService(shared, runId, { namespaces: [namespace], groups: 1 }, i + 1),
     'delete pods': (i) =>
       core.deleteNamespacedPod({ name: podName(runId, i + 1), namespace, gracePeriodSeconds: 0 }),
     'delete services': (i) => core.deleteNamespacedService({ name: `svc-${i + 1}`, namespace }),

@@ -139,22 +139,31 @@ async function runVariant(
         createBackground(
           kc,
           runId,
-          scenario.background.services,
-          scenario.background.endpointsPerService,
-          scenario.background.pods,
+          {
+            ...scenario.background,
+            namespace: 'default',
+            bindToFakeNodes: scenario.background.bind === 'direct' ? scenario.cluster.fakeNodes : 0,
+          },
           log,
           signal,
-          'default',
-          scenario.background.bind === 'direct' ? scenario.cluster.fakeNodes : 0,
         ),
     );
     result.background = {
       services: bg.services,
       groups: bg.groups,
+      namespaces: bg.namespaces.length,
       endpointsPerService: bg.endpointsPerService,
       seconds: Math.round(seconds * 1000) / 1000,
     };
-    const ctx = { state, target: labTarget(state), kc, log, signal: variantSignal, runId };
+    const ctx = {
+      state,
+      target: labTarget(state),
+      kc,
+      log,
+      signal: variantSignal,
+      runId,
+      backgroundNamespaces: bg.namespaces,
+    };
     monitor = new ValidityMonitor(kc, scenario.cluster.fakeNodes);
     monitor.start();
     const env = { state, kc, runId, bg, random, log, signal, faults };

@@ -187,8 +187,14 @@ export const scenarioSchema = object(
         pods: optional(number({ min: 1, max: 200_000, integer: true })),
         /** scheduler: pods go through kube-scheduler; direct: each group bound to a fake node, skipping it. */
         bind: optional(oneOf(['scheduler', 'direct']), 'scheduler'),
+        /**
+         * Namespaces the groups and their Services are spread over (1: the run's own). kube-controller-manager
+         * lists a whole namespace on every Deployment, ReplicaSet and EndpointSlice sync, so tens of thousands of
+         * pods in one namespace cost it quadratically; clusterloader2 spreads its load over namespaces too.
+         */
+        namespaces: optional(number({ min: 1, max: 1000, integer: true }), 1),
       }),
-      { services: 0, endpointsPerService: 5, bind: 'scheduler' },
+      { services: 0, endpointsPerService: 5, bind: 'scheduler', namespaces: 1 },
     ),
     phases: array(phase, { min: 1 }),
     measurements: array(measurement, { min: 1 }),

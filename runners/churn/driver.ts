@@ -10,7 +10,7 @@ import type { Log } from '../events.ts';
 import { closeConnections, reuseConnections } from './connections.ts';
 import { defaultMaxInFlight, runPaced } from './paced.ts';
 import { schedule, targetQps } from './pacers.ts';
-import { churnPod, createService, type Background } from './workload.ts';
+import { churnPod, createService, groupNamespace, serviceNamespace, type Background } from './workload.ts';
 
 /** What a churn achieved, beside what it was asked for; API errors are counted, never hidden. */
 export interface ChurnStats {
@@ -38,19 +38,21 @@ function action(
   const scale = (g: number, replicas: number) =>
     apps
       .patchNamespacedDeploymentScale(
-        { name: `bg-g${g}`, namespace: bg.namespace, body: { spec: { replicas } } },
+        { name: `bg-g${g}`, namespace: groupNamespace(bg, g), body: { spec: { replicas } } },
         merge,
       )
       .then(() => {});
   switch (spec.kind) {
     case 'services':
-      return (i) => createService(kc, runId, bg.services + i, bg.groups, bg.namespace);
+      return (i) => createService(kc, runId, bg, bg.services + i);
     case 'serviceDeletes':
       // The newest first, so the background keeps its numbering.
-      return (i) =>
-        core
-          .deleteNamespacedService({ name: `svc-${bg.services - 1 - i}`, namespace: bg.namespace })
+      return (i) => {
+        const index = bg.services - 1 - i;
+        return core
+          .deleteNamespacedService({ name: `svc-${index}`, namespace: serviceNamespace(bg, index) })
           .then(() => {});
+      };
     case 'endpoints':
       // Pairs of changes: one endpoint out of a group, then back in; each is one EndpointSlice update.
       return (i) =>
@@ -64,7 +66,7 @@ function action(
           .patchNamespacedDeployment(
             {
               name: `bg-g${i % bg.groups}`,
-              namespace: bg.namespace,
+              namespace: groupNamespace(bg, i % bg.groups),
               body: {
                 spec: { template: { metadata: { annotations: { 'scalelab.io/rollout': `${runId}-${i}` } } } },
               },

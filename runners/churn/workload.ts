@@ -25,8 +25,13 @@ export function backgroundPods(b: { services: number; endpointsPerService: numbe
 
 /** The background: Deployments of kwok pods (one per group) and Services selecting a group each. */
 export interface Background {
-  /** Where its Deployments and Services live (the run's own namespace through a kubeconfig). */
+  /** The run's namespace (`default` in the lab, the run's own through a kubeconfig). */
   readonly namespace: string;
+  /**
+   * Where the groups live, group g in namespaces[g % length]: just `namespace` unless background.namespaces
+   * spreads them. Services live with the group they select.
+   */
+  readonly namespaces: readonly string[];
   readonly groups: number;
   readonly endpointsPerService: number;
   services: number;
@@ -47,6 +52,27 @@ export const netexecContainer: V1Container = {
   args: ['netexec', '--http-port=8080'],
   ports: [{ containerPort: 8080 }],
 };
+
+/**
+ * The background's namespaces: the run's own, or `count` of them beside it. kube-controller-manager's
+ * Deployment, ReplicaSet and EndpointSlice syncs each list their whole namespace: with 10,000 Deployments and
+ * 50,000 pods in one namespace they fell hours behind (clusterloader2 spreads its load the same way).
+ */
+export function backgroundNamespaces(base: string, count: number): string[] {
+  if (count <= 1) return [base];
+  const prefix = base === 'default' ? 'scalelab' : base;
+  return Array.from({ length: count }, (_, k) => `${prefix}-bg-${k}`);
+}
+
+/** Where group g's Deployment and pods live. */
+export function groupNamespace(bg: Pick<Background, 'namespaces'>, group: number): string {
+  return bg.namespaces[group % bg.namespaces.length]!;
+}
+
+/** Where Service svc-<index> lives: with the group it selects. */
+export function serviceNamespace(bg: Pick<Background, 'namespaces' | 'groups'>, index: number): string {
+  return groupNamespace(bg, index % bg.groups);
+}
 
 /** A pod spec for kwok nodes: it tolerates their taint and selects them; agnhost with `args`. */
 export function kwokPodSpec(args: string[]): V1PodSpec {
@@ -105,38 +131,51 @@ export function backgroundService(runId: string, index: number, groups: number):
   };
 }
 
+/** Service svc-<index> of the background, in the namespace of the group it selects. */
 export async function createService(
   kc: KubeConfig,
   runId: string,
+  bg: Pick<Background, 'namespaces' | 'groups'>,
   index: number,
-  groups: number,
-  namespace = 'default',
 ): Promise<void> {
-  await kc
-    .makeApiClient(CoreV1Api)
-    .createNamespacedService({ namespace, body: backgroundService(runId, index, groups) });
+  await kc.makeApiClient(CoreV1Api).createNamespacedService({
+    namespace: serviceNamespace(bg, index),
+    body: backgroundService(runId, index, bg.groups),
+  });
+}
+
+/** What createBackground makes: the scenario's background section, where, and how pods are placed. */
+export interface BackgroundSpec {
+  readonly services: number;
+  readonly endpointsPerService: number;
+  readonly pods?: number;
+  /** The run's namespace. */
+  readonly namespace: string;
+  /** background.namespaces: how many namespaces the groups are spread over (1: the run's own). */
+  readonly namespaces?: number;
+  /** background.bind: direct: spread the groups over this many fake nodes, bound without the scheduler. */
+  readonly bindToFakeNodes?: number;
 }
 
 /** Creates the background and waits until every group's pods are ready (their endpoints exist). */
 export async function createBackground(
   kc: KubeConfig,
   runId: string,
-  services: number,
-  endpointsPerService: number,
-  pods: number | undefined,
+  spec: BackgroundSpec,
   log: Log,
   signal: AbortSignal,
-  namespace = 'default',
-  /** background.bind: direct: spread the groups over this many fake nodes, bound without the scheduler. */
-  bindToFakeNodes = 0,
 ): Promise<Background> {
+  const { services, endpointsPerService, namespace } = spec;
+  const bindToFakeNodes = spec.bindToFakeNodes ?? 0;
   const bg: Background = {
     namespace,
-    groups: groupCount(services, endpointsPerService, pods),
+    namespaces: backgroundNamespaces(namespace, services === 0 ? 1 : (spec.namespaces ?? 1)),
+    groups: groupCount(services, endpointsPerService, spec.pods),
     endpointsPerService,
     services,
   };
   if (services === 0) return { ...bg, groups: 0 };
+  for (const ns of bg.namespaces) if (ns !== namespace) await createBackgroundNamespace(kc, runId, ns);
   const apps = kc.makeApiClient(AppsV1Api);
   let made = 0;
   const progress = (step: string, total: number) => {
@@ -149,7 +188,7 @@ export async function createBackground(
       await createRetrying(
         () =>
           apps.createNamespacedDeployment({
-            namespace,
+            namespace: groupNamespace(bg, g),
             body: backgroundDeployment(
               runId,
               g,
@@ -169,10 +208,7 @@ export async function createBackground(
     32,
     services,
     async (j) => {
-      await createRetrying(
-        () => createService(kc, runId, j, bg.groups, namespace),
-        `background Service svc-${j}`,
-      );
+      await createRetrying(() => createService(kc, runId, bg, j), `background Service svc-${j}`);
       progress('background Services', services);
     },
     signal,
@@ -180,11 +216,14 @@ export async function createBackground(
   const want = bg.groups * endpointsPerService;
   for (;;) {
     signal.throwIfAborted();
-    const list = await retry(
-      () => apps.listNamespacedDeployment({ namespace, labelSelector: `${runLabel}=${runId}` }),
-      'listing the background Deployments',
-    );
-    const ready = list.items.reduce((n, d) => n + (d.status?.readyReplicas ?? 0), 0);
+    let ready = 0;
+    for (const ns of bg.namespaces) {
+      const list = await retry(
+        () => apps.listNamespacedDeployment({ namespace: ns, labelSelector: `${runLabel}=${runId}` }),
+        'listing the background Deployments',
+      );
+      ready += list.items.reduce((n, d) => n + (d.status?.readyReplicas ?? 0), 0);
+    }
     log({ kind: 'progress', step: 'background pods ready', done: ready, total: want });
     if (ready >= want) return bg;
     // A list of 10,000 Deployments is ~20 MB of JSON for the apiserver to write: ask less often the more there are.
@@ -215,19 +254,24 @@ async function createRetrying(create: () => Promise<unknown>, what: string): Pro
   }
 }
 
-/** Deletes everything the run created, by its label (the local lab goes away anyway; a shared cluster must not keep it). */
-export async function deleteRunObjects(kc: KubeConfig, runId: string): Promise<void> {
-  const selector = `${runLabel}=${runId}`;
-  const apps = kc.makeApiClient(AppsV1Api);
+/** A namespace of the spread background, labelled with the run (a kubeconfig run deletes it at the end). */
+async function createBackgroundNamespace(kc: KubeConfig, runId: string, name: string): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
-  await apps
-    .deleteCollectionNamespacedDeployment({ namespace: 'default', labelSelector: selector })
-    .catch(() => {});
-  const svcs = await core.listNamespacedService({ namespace: 'default', labelSelector: selector });
-  await runPool(16, svcs.items.length, (i) =>
-    core
-      .deleteNamespacedService({ name: svcs.items[i]!.metadata!.name!, namespace: 'default' })
-      .then(() => {}),
+  await createRetrying(
+    () =>
+      core
+        .createNamespace({ body: { metadata: { name, labels: { [runLabel]: runId } } } })
+        .catch((err: unknown) => {
+          // A lab reused by the next variant keeps its namespaces: one already there is the one wanted.
+          if ((err as { code?: number }).code !== 409) throw err;
+        }),
+    `background namespace ${name}`,
   );
-  await core.deleteCollectionNamespacedPod({ namespace: 'default', labelSelector: selector }).catch(() => {});
+  const deadline = Date.now() + 60_000;
+  while (
+    !(await core.readNamespacedServiceAccount({ name: 'default', namespace: name }).catch(() => false))
+  ) {
+    if (Date.now() > deadline) throw new Error(`namespace ${name} got no default ServiceAccount in 60 s`);
+    await sleep(200);
+  }
 }

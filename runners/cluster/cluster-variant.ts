@@ -10,7 +10,7 @@ import type { PlannedRun } from '../../scenarios/plan.ts';
 import { timedStep, type Log } from '../events.ts';
 import { createMeasurement } from '../measurements/registry.ts';
 import type { Measurement } from '../measurements/measurement.ts';
-import { createBackground } from '../churn/workload.ts';
+import { backgroundNamespaces, createBackground } from '../churn/workload.ts';
 import type { ResultsWriter } from '../results/writer.ts';
 import type { VariantResult } from '../results/schema.ts';
 import { ValidityMonitor } from '../validity.ts';
@@ -53,6 +53,8 @@ export async function runClusterVariant(
   const variantAbort = new AbortController();
   const variantSignal = AbortSignal.any([signal, variantAbort.signal]);
   let namespace: string | undefined;
+  /** The spread background's namespaces beside the run's own (background.namespaces), deleted with it. */
+  let extraNamespaces: string[] = [];
   try {
     namespace = await createRunNamespace(kc, runId);
     const target = await kubeconfigTarget(kc, namespace, opts.agentImage, {
@@ -72,18 +74,22 @@ export async function runClusterVariant(
     writer.save();
     log({ kind: 'info', message: `namespace ${namespace}; nodes ${result.cluster.nodes.join(', ')}` });
     const b = scenario.background;
+    const ns = namespace;
+    // Known before they exist, so a background that fails half-way is still cleaned up.
+    extraNamespaces = backgroundNamespaces(ns, b.services ? b.namespaces : 1).filter((n) => n !== ns);
     const { value: bg, seconds } = await timedStep(
       log,
       `background: ${b.services} Services × ${b.endpointsPerService} endpoints`,
-      () => createBackground(kc, runId, b.services, b.endpointsPerService, b.pods, log, signal, namespace),
+      () => createBackground(kc, runId, { ...b, namespace: ns, bindToFakeNodes: 0 }, log, signal),
     );
     result.background = {
       services: bg.services,
       groups: bg.groups,
+      namespaces: bg.namespaces.length,
       endpointsPerService: bg.endpointsPerService,
       seconds: Math.round(seconds * 1000) / 1000,
     };
-    const ctx = { target, kc, log, signal: variantSignal, runId };
+    const ctx = { target, kc, log, signal: variantSignal, runId, backgroundNamespaces: bg.namespaces };
     const faults: FaultRecord[] = [];
     const env = { kc, runId, bg, random, log, signal, faults };
     for (const m of scenario.measurements) {
@@ -115,7 +121,16 @@ export async function runClusterVariant(
   result.slos = sloVerdicts(scenario.slos, result.measurements);
   if (namespace) {
     const ns = namespace;
-    await timedStep(log, `delete namespace ${ns}`, () => deleteRunNamespace(kc, ns))
+    const all = [ns, ...extraNamespaces];
+    await timedStep(
+      log,
+      `delete namespace ${all.length > 1 ? `${ns} and ${all.length - 1} more` : ns}`,
+      async () => {
+        let seconds = 0;
+        for (const n of all) seconds += await deleteRunNamespace(kc, n);
+        return seconds;
+      },
+    )
       .then(({ value }) => {
         if (result.cluster) result.cluster.cleanupSeconds = value;
       })

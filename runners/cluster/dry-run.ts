@@ -8,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { Scenario } from '../../scenarios/schema.ts';
-import { backgroundDeployment, backgroundService, churnPod, groupCount } from '../churn/workload.ts';
+import {
+  backgroundDeployment,
+  backgroundNamespaces,
+  backgroundService,
+  churnPod,
+  groupCount,
+  groupNamespace,
+  serviceNamespace,
+} from '../churn/workload.ts';
 import { plannedProbeObjects } from '../measurements/probe-objects.ts';
 import { plannedConnectionObjects } from '../measurements/connection-objects.ts';
 import { dnsClientJob, dnsperfJob, lookupNames } from '../measurements/dns-objects.ts';
@@ -52,22 +60,41 @@ export function plannedObjects(
     podMetrics: () => Promise.reject(new Error('dry run')),
     containerLog: () => Promise.reject(new Error('dry run')),
   };
-  const inNs = <T extends { metadata?: object }>(apiVersion: string, kind: string, x: T) => ({
+  const inNs = <T extends { metadata?: object }>(apiVersion: string, kind: string, x: T, ns = namespace) => ({
     apiVersion,
     kind,
     ...x,
-    metadata: { ...x.metadata, namespace },
+    metadata: { ...x.metadata, namespace: ns },
   });
   const b = s.background;
   const groups = b.services === 0 ? 0 : groupCount(b.services, b.endpointsPerService, b.pods);
+  const bg = { namespaces: backgroundNamespaces(namespace, b.services ? b.namespaces : 1), groups };
+  const spread = bg.namespaces.filter((n) => n !== namespace);
   const out: (object | string)[] = [
-    `scalelab run ${runId}: everything below lives in namespace ${namespace}`,
+    spread.length
+      ? `scalelab run ${runId}: everything below lives in namespace ${namespace} and the background's ${spread.join(', ')}`
+      : `scalelab run ${runId}: everything below lives in namespace ${namespace}`,
   ];
   out.push(runNamespace(runId));
+  for (const n of spread)
+    out.push({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: n, labels: runNamespace(runId).metadata!.labels },
+    });
   out.push(`background: ${groups} Deployments of kwok pods, ${b.services} Services`);
+  const service = (j: number) =>
+    inNs('v1', 'Service', backgroundService(runId, j, groups), serviceNamespace(bg, j));
   for (let g = 0; g < groups; g++)
-    out.push(inNs('apps/v1', 'Deployment', backgroundDeployment(runId, g, b.endpointsPerService)));
-  for (let j = 0; j < b.services; j++) out.push(inNs('v1', 'Service', backgroundService(runId, j, groups)));
+    out.push(
+      inNs(
+        'apps/v1',
+        'Deployment',
+        backgroundDeployment(runId, g, b.endpointsPerService),
+        groupNamespace(bg, g),
+      ),
+    );
+  for (let j = 0; j < b.services; j++) out.push(service(j));
   const m = s.measurements;
   const vip = (svc: string) => `<clusterIP of ${svc}>`;
   for (const spec of m) {
@@ -90,7 +117,11 @@ export function plannedObjects(
       );
     }
     if (spec.name === 'dns') {
-      const names = lookupNames(Array.from({ length: b.services }, (_, j) => `svc-${j}`));
+      const names = lookupNames(
+        Array.from({ length: b.services }, (_, j) =>
+          serviceNamespace(bg, j) === namespace ? `svc-${j}` : `svc-${j}.${serviceNamespace(bg, j)}`,
+        ),
+      );
       out.push('dns: the client from the start, dnsperf alongside');
       out.push(dnsClientJob(target, runId, names, spec));
       if (spec.dnsperfQps > 0) out.push(dnsperfJob(target, runId, names, spec));
@@ -111,8 +142,7 @@ export function plannedObjects(
     for (const c of phase.churn) {
       if (c.kind === 'services') {
         out.push(`phase ${phase.name}: ${c.count} Services`);
-        for (let i = 0; i < c.count; i++)
-          out.push(inNs('v1', 'Service', backgroundService(runId, services + i, groups)));
+        for (let i = 0; i < c.count; i++) out.push(service(services + i));
         services += c.count;
       } else if (c.kind === 'pods') {
         out.push(`phase ${phase.name}: kwok pods, each deleted one step later`);
@@ -124,6 +154,10 @@ export function plannedObjects(
     }
   if (s.phases.some((p) => p.faults.length))
     out.push('faults: skipped through a kubeconfig (they kill processes)');
-  out.push(`at the end: namespace ${namespace} is deleted, and the run waits until it is gone`);
+  out.push(
+    spread.length
+      ? `at the end: namespaces ${[namespace, ...spread].join(', ')} are deleted, and the run waits until they are gone`
+      : `at the end: namespace ${namespace} is deleted, and the run waits until it is gone`,
+  );
   return out;
 }

@@ -10,11 +10,15 @@ import type { DnsParams } from './dns.ts';
 /** Background Services the client looks up: the oldest ones, which the churn deletes last. */
 const backgroundNames = 8;
 
-/** The names looked up: the API's and DNS's own Services, and the oldest background ones (svc-<j>). */
+/**
+ * The names looked up: the API's and DNS's own Services, and the oldest background ones (svc-<j>, or
+ * svc-<j>.<namespace> when the background is spread over namespaces).
+ */
 export function lookupNames(serviceNames: readonly string[]): string[] {
+  const index = (n: string) => Number(/^svc-(\d+)/.exec(n)![1]);
   const bg = serviceNames
-    .filter((n) => /^svc-\d+$/.test(n))
-    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))
+    .filter((n) => /^svc-\d+(\.[a-z0-9-]+)?$/.test(n))
+    .sort((a, b) => index(a) - index(b))
     .slice(0, backgroundNames);
   return ['kubernetes.default', 'kube-dns.kube-system', ...bg];
 }

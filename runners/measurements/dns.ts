@@ -81,11 +81,18 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
 
   /** Services that exist for the whole run: the API's and DNS's own, and the oldest background ones. */
   async function names(): Promise<string[]> {
-    const svcs = await core.listNamespacedService({
-      namespace,
-      labelSelector: `${runLabel}=${ctx.runId}`,
-    });
-    return lookupNames(svcs.items.map((s) => s.metadata!.name!));
+    const found: string[] = [];
+    for (const ns of ctx.backgroundNamespaces ?? [namespace]) {
+      const svcs = await core.listNamespacedService({
+        namespace: ns,
+        labelSelector: `${runLabel}=${ctx.runId}`,
+      });
+      // A Service in another namespace than the client's is looked up as <name>.<namespace>.
+      found.push(
+        ...svcs.items.map((s) => (ns === namespace ? s.metadata!.name! : `${s.metadata!.name}.${ns}`)),
+      );
+    }
+    return lookupNames(found);
   }
 
   async function snapshotConntrack(which: 'before' | 'after'): Promise<void> {

@@ -14,6 +14,8 @@ export interface MeasurementContext {
   readonly signal: AbortSignal;
   /** The value of the scalelab.io/run label on every object this run creates. */
   readonly runId: string;
+  /** Where the background's Services live, when spread beyond target.namespace (background.namespaces). */
+  readonly backgroundNamespaces?: readonly string[];
 }
 
 /** A measurement's findings: the header (definition, source, units) travels with the figures into reports. */

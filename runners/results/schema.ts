@@ -95,7 +95,14 @@ export interface VariantResult {
     configFiles: Record<string, string>;
     stepSeconds: Record<string, number>;
   };
-  background?: { services: number; groups: number; endpointsPerService: number; seconds: number };
+  background?: {
+    services: number;
+    groups: number;
+    /** How many namespaces the groups were spread over (background.namespaces); absent in older files: 1. */
+    namespaces?: number;
+    endpointsPerService: number;
+    seconds: number;
+  };
   /** A run through a kubeconfig (`run --kubeconfig`): the cluster as read, where the run's objects lived. */
   cluster?: {
     context: string;

@@ -50,6 +50,7 @@ describe('scalelab run', { timeout: 600_000 }, () => {
       ['svc', 'eps'],
     );
     assert.equal(v!.phases[0]!.churn[0]!.done, 20);
+    assert.equal(v!.background!.namespaces, 2, 'the background spread over two namespaces');
     const m = Object.fromEntries(v!.measurements.map((x) => [x.name, x.summary]));
     assert.ok((m.networkProgrammingLatency!.kubeProxySamples ?? 0) > 0, 'kube-proxy histogram has samples');
     assert.equal(m.networkProgrammingLatency!.probeAdditions, 3);
