@@ -1,6 +1,11 @@
-/** What a lab run and a kubeconfig run share at both ends: a variant's empty result, and the process's exit code. */
+/**
+ * What a lab run and a kubeconfig run share at both ends: a variant's empty result, collecting its measurements,
+ * and the process's exit code.
+ */
 import type { PlannedRun } from '../scenarios/plan.ts';
 import type { RunResults, VariantResult } from './results/schema.ts';
+import type { Measurement } from './measurements/measurement.ts';
+import { timedStep, type Log } from './events.ts';
 
 /** A variant's result before anything ran: status running, every list empty. */
 export function newVariantResult(run: PlannedRun): VariantResult {
@@ -15,6 +20,27 @@ export function newVariantResult(run: PlannedRun): VariantResult {
     slos: [],
     errors: [],
   };
+}
+
+/**
+ * Stops every measurement and puts its result in the variant's; a measurement's errors make the variant invalid
+ * (through `monitor`, absent when the lab never came up) and what it skipped is said.
+ */
+export async function collectMeasurements(
+  measurements: readonly Measurement[],
+  result: VariantResult,
+  monitor: { add(reason: string): void } | undefined,
+  log: Log,
+): Promise<void> {
+  await timedStep(log, 'measurements: stop and collect', async () => {
+    for (const m of measurements) {
+      await m.stop().catch((err: unknown) => result.errors.push(`stopping a measurement: ${err}`));
+      const r = m.collect();
+      result.measurements.push(r);
+      for (const e of r.errors) monitor?.add(`${r.name}: ${e}`);
+      for (const s of r.skipped ?? []) log({ kind: 'warn', message: `${r.name}: ${s}` });
+    }
+  });
 }
 
 /** 130 interrupted, 1 a failure, 3 an SLO failed, 0 passed (docs/cli.md). */

@@ -29,7 +29,7 @@ import type { FaultRecord } from './faults.ts';
 import { runPhase } from './phase.ts';
 import { runHeadroom } from './headroom.ts';
 import { sloVerdicts } from './slos.ts';
-import { newVariantResult, exitCodeOf } from './run-outcome.ts';
+import { collectMeasurements, newVariantResult, exitCodeOf } from './run-outcome.ts';
 
 /** Exit codes (docs/cli.md): 0 all passed or invalid-only, 1 a variant failed, 3 an SLO failed, 130 interrupted. */
 /**
@@ -188,14 +188,7 @@ async function runVariant(
     result.errors.push(err instanceof Error ? err.message : String(err));
     log({ kind: 'warn', message: `variant ${run.id} failed: ${result.errors.at(-1)}` });
   }
-  await timedStep(log, 'measurements: stop and collect', async () => {
-    for (const m of measurements) {
-      await m.stop().catch((err: unknown) => result.errors.push(`stopping a measurement: ${err}`));
-      const r = m.collect();
-      result.measurements.push(r);
-      for (const e of r.errors) monitor?.add(`${r.name}: ${e}`);
-    }
-  });
+  await collectMeasurements(measurements, result, monitor, log);
   result.validity = monitor ? await monitor.stop() : { valid: false, reasons: ['the lab never came up'] };
   result.slos = sloVerdicts(scenario.slos, result.measurements);
   if (result.status !== 'failed') {

@@ -267,11 +267,16 @@ async function createBackgroundNamespace(kc: KubeConfig, runId: string, name: st
         }),
     `background namespace ${name}`,
   );
+  await waitForDefaultServiceAccount(kc, name);
+}
+
+/** Waits (up to 60 s) for a new namespace's `default` ServiceAccount, without which pods are refused. */
+export async function waitForDefaultServiceAccount(kc: KubeConfig, namespace: string): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
   const deadline = Date.now() + 60_000;
-  while (
-    !(await core.readNamespacedServiceAccount({ name: 'default', namespace: name }).catch(() => false))
-  ) {
-    if (Date.now() > deadline) throw new Error(`namespace ${name} got no default ServiceAccount in 60 s`);
+  while (!(await core.readNamespacedServiceAccount({ name: 'default', namespace }).catch(() => false))) {
+    if (Date.now() > deadline)
+      throw new Error(`namespace ${namespace} got no default ServiceAccount in 60 s`);
     await sleep(200);
   }
 }

@@ -20,7 +20,7 @@ import { sloVerdicts } from '../slos.ts';
 import { kubeconfigTarget } from './kubeconfig-target.ts';
 import { createRunNamespace, deleteRunNamespace } from './namespace.ts';
 import type { ClusterFacts } from './cluster-facts.ts';
-import { newVariantResult } from '../run-outcome.ts';
+import { collectMeasurements, newVariantResult } from '../run-outcome.ts';
 
 export interface ClusterRunOptions {
   readonly kubeconfig: string;
@@ -108,15 +108,7 @@ export async function runClusterVariant(
     result.errors.push(err instanceof Error ? err.message : String(err));
     log({ kind: 'warn', message: `variant ${run.id} failed: ${result.errors.at(-1)}` });
   }
-  await timedStep(log, 'measurements: stop and collect', async () => {
-    for (const m of measurements) {
-      await m.stop().catch((err: unknown) => result.errors.push(`stopping a measurement: ${err}`));
-      const r = m.collect();
-      result.measurements.push(r);
-      for (const e of r.errors) monitor.add(`${r.name}: ${e}`);
-      for (const s of r.skipped ?? []) log({ kind: 'warn', message: `${r.name}: ${s}` });
-    }
-  });
+  await collectMeasurements(measurements, result, monitor, log);
   result.validity = await monitor.stop();
   result.slos = sloVerdicts(scenario.slos, result.measurements);
   if (namespace) {

@@ -1,5 +1,5 @@
 import { CoreV1Api, type KubeConfig, type V1Namespace } from '@kubernetes/client-node';
-import { runLabel } from '../churn/workload.ts';
+import { runLabel, waitForDefaultServiceAccount } from '../churn/workload.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 
 /** The namespace a kubeconfig run owns: everything it creates lives here, and goes with it. */
@@ -15,13 +15,7 @@ export function runNamespace(runId: string): V1Namespace {
 export async function createRunNamespace(kc: KubeConfig, runId: string): Promise<string> {
   const core = kc.makeApiClient(CoreV1Api);
   const name = (await core.createNamespace({ body: runNamespace(runId) })).metadata!.name!;
-  const deadline = Date.now() + 60_000;
-  while (
-    !(await core.readNamespacedServiceAccount({ name: 'default', namespace: name }).catch(() => false))
-  ) {
-    if (Date.now() > deadline) throw new Error(`namespace ${name} got no default ServiceAccount in 60 s`);
-    await sleep(200);
-  }
+  await waitForDefaultServiceAccount(kc, name);
   return name;
 }
 
