@@ -43,6 +43,18 @@ export async function collectMeasurements(
   });
 }
 
+/** The variant's verdict once its validity and SLOs are known (a failed variant stays failed), and its end time. */
+export function finishVariant(result: VariantResult): void {
+  if (result.status !== 'failed') {
+    result.status = !result.validity?.valid
+      ? 'invalid'
+      : result.slos.some((s) => s.passed === false)
+        ? 'slo-failed'
+        : 'passed';
+  }
+  result.finishedAt = new Date().toISOString();
+}
+
 /** 130 interrupted, 1 a failure, 3 an SLO failed, 0 passed (docs/cli.md). */
 export function exitCodeOf(results: RunResults, aborted: boolean): number {
   const vs = results.variants;

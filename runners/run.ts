@@ -29,7 +29,7 @@ import type { FaultRecord } from './faults.ts';
 import { runPhase } from './phase.ts';
 import { runHeadroom } from './headroom.ts';
 import { sloVerdicts } from './slos.ts';
-import { collectMeasurements, newVariantResult, exitCodeOf } from './run-outcome.ts';
+import { collectMeasurements, finishVariant, newVariantResult, exitCodeOf } from './run-outcome.ts';
 
 /** Exit codes (docs/cli.md): 0 all passed or invalid-only, 1 a variant failed, 3 an SLO failed, 130 interrupted. */
 /**
@@ -191,14 +191,7 @@ async function runVariant(
   await collectMeasurements(measurements, result, monitor, log);
   result.validity = monitor ? await monitor.stop() : { valid: false, reasons: ['the lab never came up'] };
   result.slos = sloVerdicts(scenario.slos, result.measurements);
-  if (result.status !== 'failed') {
-    result.status = !result.validity.valid
-      ? 'invalid'
-      : result.slos.some((s) => s.passed === false)
-        ? 'slo-failed'
-        : 'passed';
-  }
-  result.finishedAt = new Date().toISOString();
+  finishVariant(result);
   writer.save();
   return result;
 }

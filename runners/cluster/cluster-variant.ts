@@ -20,7 +20,7 @@ import { sloVerdicts } from '../slos.ts';
 import { kubeconfigTarget } from './kubeconfig-target.ts';
 import { createRunNamespace, deleteRunNamespace } from './namespace.ts';
 import type { ClusterFacts } from './cluster-facts.ts';
-import { collectMeasurements, newVariantResult } from '../run-outcome.ts';
+import { collectMeasurements, finishVariant, newVariantResult } from '../run-outcome.ts';
 
 export interface ClusterRunOptions {
   readonly kubeconfig: string;
@@ -131,14 +131,7 @@ export async function runClusterVariant(
         result.errors.push(`cleanup: ${err instanceof Error ? err.message : err}`);
       });
   }
-  if (result.status !== 'failed') {
-    result.status = !result.validity.valid
-      ? 'invalid'
-      : result.slos.some((s) => s.passed === false)
-        ? 'slo-failed'
-        : 'passed';
-  }
-  result.finishedAt = new Date().toISOString();
+  finishVariant(result);
   writer.save();
   return result;
 }
