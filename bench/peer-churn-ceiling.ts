@@ -3,11 +3,11 @@
  * apiserver throttles (429s) or falls behind (achieved < 90% of offered) and a higher offer no longer raises
  * what it achieves. The first step whose POST p99 passes 1 s marks the SLO's knee, which can come earlier.
  * The load is open loop: scalelab's pacer starts each create on time however slow the answers (up to 1,000
- * waiting), over the churn driver's reused connections, so the client is the one the burst comparison used.
+ * waiting), over the churn driver's connection, so the client is the one the burst comparison used.
  */
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { LabState } from '../infra/lab/state.ts';
-import { closeConnections, reuseConnections } from '../runners/churn/connections.ts';
+import { openApiWrites, paths } from '../runners/churn/api-writes.ts';
 import { defaultMaxInFlight, runPaced } from '../runners/churn/paced.ts';
 import { schedule } from '../runners/churn/pacers.ts';
 import { createService, runLabel } from '../runners/churn/workload.ts';
@@ -43,8 +43,7 @@ export async function measureCeiling(
   signal: AbortSignal,
   onStep: (steps: readonly CeilingStep[]) => void,
 ): Promise<CeilingStep[]> {
-  const shared = reuseConnections(kc, defaultMaxInFlight);
-  const core = shared.makeApiClient(CoreV1Api);
+  const api = await openApiWrites(kc, defaultMaxInFlight);
   const steps: CeilingStep[] = [];
   try {
     for (const offeredQps of rates) {
@@ -56,7 +55,7 @@ export async function measureCeiling(
       const r = await runPaced(
         schedule({ type: 'qps', qps: offeredQps }, requested, Math.random),
         (i) =>
-          createService(shared, runId, { namespaces: [namespace], groups: 1 }, i + 1).then(
+          createService(api, runId, { namespaces: [namespace], groups: 1 }, i + 1).then(
             () => void doneAt.push(performance.now()),
           ),
         { maxInFlight: openLoopInFlight, step: `ceiling: ${offeredQps} Service creates/s`, log, signal },
@@ -99,7 +98,7 @@ export async function measureCeiling(
       // Each step starts from the same cluster: this step's Services go (untimed) before the next.
       await runPaced(
         schedule({ type: 'burst', size: requested, intervalSeconds: 1 }, requested, Math.random),
-        (i) => core.deleteNamespacedService({ name: `svc-${i + 1}`, namespace }).then(() => {}),
+        (i) => api.remove(paths.services(namespace, `svc-${i + 1}`)),
         { step: 'ceiling: delete the step’s Services', log, signal },
       );
       const selector = encodeURIComponent(`${runLabel}=${runId}`);
@@ -108,7 +107,7 @@ export async function measureCeiling(
       if (!keepRaising(steps)) break;
     }
   } finally {
-    closeConnections(shared);
+    api.close();
   }
   return steps;
 }

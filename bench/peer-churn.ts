@@ -10,7 +10,8 @@
  *
  *   npm run bench:peer -- --pods 2000 --services 2000 [--fake-nodes 100] [--rounds 2] [--out results]
  *     [--ceiling-rates 50,100,200,400,800 (empty: no ceiling)] [--step-seconds 10] [--name peer]
- *     [--max-in-flight 64] [--per-request-connections]   (diagnostics: what the cap and connection reuse buy)
+ *     [--max-in-flight all|64|…] [--http1]   (all: every change sent at once, as kube-burner; 64: the churn
+ *     driver's default cap; --http1: the driver before HTTP/2)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -53,10 +54,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'ceiling-rates': { type: 'string', default: '50,100,200,400,800' },
     'step-seconds': { type: 'string', default: '10' },
-    // The churn driver's cap is what scalelab runs with; another value here shows what the cap costs.
-    'max-in-flight': { type: 'string', default: String(defaultMaxInFlight) },
-    // The driver as it was before it reused connections (client-node's own: one connection per request).
-    'per-request-connections': { type: 'boolean', default: false },
+    // No cap by default, as kube-burner; 64 (the churn driver's default) shows what the cap costs.
+    'max-in-flight': { type: 'string', default: 'all' },
+    // The driver as it was before HTTP/2: HTTP/1.1 over up to max-in-flight kept-alive connections.
+    http1: { type: 'boolean', default: false },
     out: { type: 'string', default: 'results' },
     name: { type: 'string', default: 'peer' },
   },
@@ -66,14 +67,15 @@ const services = Number(values.services);
 const rounds = Number(values.rounds);
 const rates = values['ceiling-rates'].split(',').filter(Boolean).map(Number);
 const stepSeconds = Number(values['step-seconds']);
-const maxInFlight = Number(values['max-in-flight']);
-const client = { maxInFlight, reuse: !values['per-request-connections'] };
+// `all`: no cap, as kube-burner runs (a churn's maxInFlight: count); a number: the cap a scenario can set.
+const maxInFlight = values['max-in-flight'] === 'all' ? 0 : Number(values['max-in-flight']);
+const client = { maxInFlight, http2: !values.http1 };
 for (const [flag, n, min] of [
   ['pods', pods, 0],
   ['services', services, 0],
   ['rounds', rounds, 1],
   ['step-seconds', stepSeconds, 1],
-  ['max-in-flight', maxInFlight, 1],
+  ['max-in-flight', maxInFlight, 0],
 ] as const)
   if (!Number.isInteger(n) || n < min) throw new Error(`--${flag}: expected a whole number ≥ ${min}`);
 if (!rates.every((q) => q > 0)) throw new Error('--ceiling-rates: expected rates > 0, e.g. 50,100,200');
@@ -105,14 +107,16 @@ const results = {
     kubeBurner: { version: pin('kube-burner').version, qps: unlimitedQps, burst: unlimitedQps },
     scalelab: {
       pace: 'burst of the whole count (no pacing)',
-      maxInFlight,
-      connections: client.reuse ? 'reused (keep-alive)' : 'one per request',
+      maxInFlight: maxInFlight || 'all (the phase’s count)',
+      connections: client.http2
+        ? 'HTTP/2, a new connection when the open ones are at the apiserver’s stream limit'
+        : 'HTTP/1.1, kept alive',
     },
     ceiling: {
       offeredQps: rates,
       stepSeconds,
       maxWaiting: openLoopInFlight,
-      connections: defaultMaxInFlight,
+      maxConnections: defaultMaxInFlight,
     },
   },
   versions: {} as Record<string, string>,
@@ -238,6 +242,7 @@ async function runPhase(state: LabState, kc: KubeConfig, tool: Tool, phase: Peer
     clientErrors = r.errors;
     clientDetail = {
       done: r.done,
+      transport: r.transport,
       errorsByStatus: r.errorsByStatus,
       firstErrors: r.firstErrors,
       harnessCpuSeconds: round((cpu.user + cpu.system) / 1e6),

@@ -7,6 +7,7 @@
  * how this cluster copes as the load rises, which is what a pre-upgrade test asks. The cost is that a step
  * inherits what the ones before left (Services created by earlier steps stay); the results say what ran.
  */
+import { defaultMaxInFlight } from './churn/paced.ts';
 import type { HeadroomSpec, Scenario } from '../scenarios/schema.ts';
 import { headroomUnit, stepPhases, stepValues, watchedSlos } from '../scenarios/headroom-plan.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurements/measurement.ts';
@@ -130,7 +131,7 @@ async function grow(
       env.kc,
       env.runId,
       env.bg,
-      { kind: 'services', count: services - env.bg.services, pace },
+      { kind: 'services', count: services - env.bg.services, pace, maxInFlight: defaultMaxInFlight },
       env.random,
       env.log,
       env.signal,

@@ -5,6 +5,7 @@
 import { array, boolean, number, object, oneOf, optional, string, tagged, type Infer } from './schema-kit.ts';
 import { maxFakeNodes } from '../infra/lab/addresses.ts';
 import { maxRealNodes } from '../infra/lab/spec.ts';
+import { defaultMaxInFlight } from '../runners/churn/paced.ts';
 
 const pace = tagged(
   'type',
@@ -43,6 +44,12 @@ const churn = object({
   /** services: create this many new Services; endpoints: flip this many endpoints in and out; pods: create and delete this many pods; rollout: roll the background Deployments this many times. */
   count: number({ min: 1, max: 100_000, integer: true }),
   pace,
+  /**
+   * Changes waiting for the apiserver's answer at once, at most; the pacer holds the next one back while this
+   * many are. 64 keeps an overloaded apiserver visible as a lower achieved rate at a sane latency; up to
+   * `count` is kube-burner's way (every change sent at once, the apiserver queues them and its latency grows).
+   */
+  maxInFlight: optional(number({ min: 1, max: 100_000, integer: true }), defaultMaxInFlight),
 });
 
 export const faultTargets = [

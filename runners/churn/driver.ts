@@ -1,14 +1,8 @@
-import {
-  AppsV1Api,
-  CoreV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { ChurnSpec } from '../../scenarios/schema.ts';
 import type { Log } from '../events.ts';
-import { closeConnections, reuseConnections } from './connections.ts';
-import { defaultMaxInFlight, runPaced } from './paced.ts';
+import { openApiWrites, paths, type ApiWrites } from './api-writes.ts';
+import { runPaced } from './paced.ts';
 import { schedule, targetQps } from './pacers.ts';
 import { churnPod, createService, groupNamespace, serviceNamespace, type Background } from './workload.ts';
 
@@ -24,34 +18,23 @@ export interface ChurnStats {
   readonly seconds: number;
 }
 
-const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
 /** One change of the given kind, number i of the churn: the action the pacer starts at its time. */
 function action(
-  kc: KubeConfig,
+  api: ApiWrites,
   runId: string,
   bg: Background,
   spec: ChurnSpec,
 ): (i: number) => Promise<void> {
-  const apps = kc.makeApiClient(AppsV1Api);
-  const core = kc.makeApiClient(CoreV1Api);
   const scale = (g: number, replicas: number) =>
-    apps
-      .patchNamespacedDeploymentScale(
-        { name: `bg-g${g}`, namespace: groupNamespace(bg, g), body: { spec: { replicas } } },
-        merge,
-      )
-      .then(() => {});
+    api.mergePatch(paths.deploymentScale(groupNamespace(bg, g), `bg-g${g}`), { spec: { replicas } });
   switch (spec.kind) {
     case 'services':
-      return (i) => createService(kc, runId, bg, bg.services + i);
+      return (i) => createService(api, runId, bg, bg.services + i);
     case 'serviceDeletes':
       // The newest first, so the background keeps its numbering.
       return (i) => {
         const index = bg.services - 1 - i;
-        return core
-          .deleteNamespacedService({ name: `svc-${index}`, namespace: serviceNamespace(bg, index) })
-          .then(() => {});
+        return api.remove(paths.services(serviceNamespace(bg, index), `svc-${index}`));
       };
     case 'endpoints':
       // Pairs of changes: one endpoint out of a group, then back in; each is one EndpointSlice update.
@@ -61,32 +44,18 @@ function action(
           i % 2 === 0 ? bg.endpointsPerService - 1 : bg.endpointsPerService,
         );
     case 'rollout':
-      return (i) =>
-        apps
-          .patchNamespacedDeployment(
-            {
-              name: `bg-g${i % bg.groups}`,
-              namespace: groupNamespace(bg, i % bg.groups),
-              body: {
-                spec: { template: { metadata: { annotations: { 'scalelab.io/rollout': `${runId}-${i}` } } } },
-              },
-            },
-            merge,
-          )
-          .then(() => {});
+      return (i) => {
+        const g = i % bg.groups;
+        return api.mergePatch(paths.deployments(groupNamespace(bg, g), `bg-g${g}`), {
+          spec: { template: { metadata: { annotations: { 'scalelab.io/rollout': `${runId}-${i}` } } } },
+        });
+      };
     case 'pods':
       // Create, then delete the pod created one step before: pods come and go at the pace.
-      return async (i) => {
-        if (i % 2 === 1) {
-          await core.deleteNamespacedPod({
-            name: `churn-${runId}-${i - 1}`,
-            namespace: bg.namespace,
-            gracePeriodSeconds: 0,
-          });
-          return;
-        }
-        await core.createNamespacedPod({ namespace: bg.namespace, body: churnPod(runId, i) });
-      };
+      return (i) =>
+        i % 2 === 1
+          ? api.remove(paths.pods(bg.namespace, `churn-${runId}-${i - 1}`), { gracePeriodSeconds: 0 })
+          : api.create(paths.pods(bg.namespace), churnPod(runId, i));
   }
 }
 
@@ -101,12 +70,13 @@ export async function runChurn(
   signal: AbortSignal,
 ): Promise<ChurnStats> {
   const at = schedule(spec.pace, spec.count, random);
-  const shared = reuseConnections(kc, defaultMaxInFlight);
-  const { done, errors, firstErrors, seconds } = await runPaced(at, action(shared, runId, bg, spec), {
+  const api = await openApiWrites(kc, spec.maxInFlight);
+  const { done, errors, firstErrors, seconds } = await runPaced(at, action(api, runId, bg, spec), {
+    maxInFlight: spec.maxInFlight,
     step: `churn ${spec.kind}`,
     log,
     signal,
-  }).finally(() => closeConnections(shared));
+  }).finally(() => api.close());
   if (spec.kind === 'services') bg.services += done;
   if (spec.kind === 'serviceDeletes') bg.services -= done;
   return {

@@ -12,6 +12,7 @@ import {
 import { runPool } from '../../infra/pool.ts';
 import { fakeNodeName, retry } from '../../infra/lab/fake-nodes.ts';
 import { sleep } from '../../infra/lab/processes.ts';
+import { openApiWrites, paths, type ApiWrites } from './api-writes.ts';
 import type { Log } from '../events.ts';
 
 export const runLabel = 'scalelab.io/run';
@@ -132,16 +133,13 @@ export function backgroundService(runId: string, index: number, groups: number):
 }
 
 /** Service svc-<index> of the background, in the namespace of the group it selects. */
-export async function createService(
-  kc: KubeConfig,
+export function createService(
+  api: ApiWrites,
   runId: string,
   bg: Pick<Background, 'namespaces' | 'groups'>,
   index: number,
 ): Promise<void> {
-  await kc.makeApiClient(CoreV1Api).createNamespacedService({
-    namespace: serviceNamespace(bg, index),
-    body: backgroundService(runId, index, bg.groups),
-  });
+  return api.create(paths.services(serviceNamespace(bg, index)), backgroundService(runId, index, bg.groups));
 }
 
 /** What createBackground makes: the scenario's background section, where, and how pods are placed. */
@@ -177,42 +175,12 @@ export async function createBackground(
   if (services === 0) return { ...bg, groups: 0 };
   for (const ns of bg.namespaces) if (ns !== namespace) await createBackgroundNamespace(kc, runId, ns);
   const apps = kc.makeApiClient(AppsV1Api);
-  let made = 0;
-  const progress = (step: string, total: number) => {
-    if (++made % 500 === 0 || made === total) log({ kind: 'progress', step, done: made, total });
-  };
-  await runPool(
-    16,
-    bg.groups,
-    async (g) => {
-      await createRetrying(
-        () =>
-          apps.createNamespacedDeployment({
-            namespace: groupNamespace(bg, g),
-            body: backgroundDeployment(
-              runId,
-              g,
-              endpointsPerService,
-              0,
-              bindToFakeNodes ? fakeNodeName(g % bindToFakeNodes) : undefined,
-            ),
-          }),
-        `background Deployment bg-g${g}`,
-      );
-      progress('background Deployments', bg.groups);
-    },
-    signal,
-  );
-  made = 0;
-  await runPool(
-    32,
-    services,
-    async (j) => {
-      await createRetrying(() => createService(kc, runId, bg, j), `background Service svc-${j}`);
-      progress('background Services', services);
-    },
-    signal,
-  );
+  const api = await openApiWrites(kc, 32);
+  try {
+    await createBackgroundObjects(api, runId, bg, bindToFakeNodes, log, signal);
+  } finally {
+    api.close();
+  }
   const want = bg.groups * endpointsPerService;
   for (;;) {
     signal.throwIfAborted();
@@ -231,6 +199,53 @@ export async function createBackground(
   }
 }
 
+/** The background's Deployments (no replicas yet ready), then its Services, over one set of connections. */
+async function createBackgroundObjects(
+  api: ApiWrites,
+  runId: string,
+  bg: Background,
+  bindToFakeNodes: number,
+  log: Log,
+  signal: AbortSignal,
+): Promise<void> {
+  let made = 0;
+  const progress = (step: string, total: number) => {
+    if (++made % 500 === 0 || made === total) log({ kind: 'progress', step, done: made, total });
+  };
+  await runPool(
+    16,
+    bg.groups,
+    async (g) => {
+      await createRetrying(
+        () =>
+          api.create(
+            paths.deployments(groupNamespace(bg, g)),
+            backgroundDeployment(
+              runId,
+              g,
+              bg.endpointsPerService,
+              0,
+              bindToFakeNodes ? fakeNodeName(g % bindToFakeNodes) : undefined,
+            ),
+          ),
+        `background Deployment bg-g${g}`,
+      );
+      progress('background Deployments', bg.groups);
+    },
+    signal,
+  );
+  made = 0;
+  await runPool(
+    32,
+    bg.services,
+    async (j) => {
+      await createRetrying(() => createService(api, runId, bg, j), `background Service svc-${j}`);
+      progress('background Services', bg.services);
+    },
+    signal,
+  );
+}
+
 /**
  * A background create on a loaded apiserver. 429s, 5xx and dropped connections are retried for up to 10
  * minutes, backing off to 10 s: at 5,000 nodes and 50,000 pods on 2 cores the apiserver answered Service creates
@@ -244,9 +259,10 @@ async function createRetrying(create: () => Promise<unknown>, what: string): Pro
       await create();
       return;
     } catch (err) {
-      const code = (err as { code?: number }).code;
+      // A number is the apiserver's HTTP status; anything else (a reset stream, ECONNRESET) had no answer.
+      const code = (err as { code?: unknown }).code;
       if (attempt > 0 && code === 409) return;
-      const transient = code === undefined || code === 429 || code >= 500;
+      const transient = typeof code !== 'number' || code === 429 || code >= 500;
       if (!transient || Date.now() > deadline)
         throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
       await sleep(Math.min(10_000, 200 * 2 ** attempt));
