@@ -30,6 +30,19 @@ async function endpoint(kc: KubeConfig): Promise<Endpoint> {
   };
 }
 
+/**
+ * Whether a failed connect means "this server does not speak HTTP/2" (HTTP/1.1 may still work), not "no server":
+ * a TLS server whose ALPN list lacks "h2" answers with the no_application_protocol alert (seen from Node's own
+ * https server); one without ALPN at all leaves Node's session to fail with an HTTP/2 protocol error.
+ */
+export function refusesHttp2(err: NodeJS.ErrnoException): boolean {
+  return [
+    'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL',
+    'ERR_HTTP2_ERROR',
+    'ERR_HTTP2_SESSION_ERROR',
+  ].includes(err.code ?? '');
+}
+
 /** Opens an HTTP/2 session, or resolves undefined if the server does not speak HTTP/2 (ALPN chose nothing). */
 function openSession({ server, tls }: Endpoint): Promise<ClientHttp2Session | undefined> {
   return new Promise((resolve, reject) => {
@@ -42,8 +55,7 @@ function openSession({ server, tls }: Endpoint): Promise<ClientHttp2Session | un
     });
     session.once('error', (err: NodeJS.ErrnoException) => {
       session.destroy();
-      // A TLS server without "h2" in its ALPN list: Node refuses the session; HTTP/1.1 may still work.
-      if (err.code === 'ERR_HTTP2_ERROR' || err.code === 'ERR_HTTP2_SESSION_ERROR') resolve(undefined);
+      if (refusesHttp2(err)) resolve(undefined);
       else reject(err);
     });
   });
