@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { openHttp1Writes } from './http1-writes.ts';
-import { openHttp2Writes } from './http2-writes.ts';
+import { openHttp1Transport } from './http1-writes.ts';
+import { openHttp2Transport } from './http2-writes.ts';
 
 /**
  * The few API writes a churn makes, addressed by path: all the client the churn driver needs. Kept this small
@@ -17,6 +17,43 @@ export interface ApiWrites {
   remove(path: string, options?: object): Promise<void>;
   /** Closes the connections; a later write opens them again. */
   close(): void;
+}
+
+/** The methods a churn writes with. */
+export type WriteMethod = 'POST' | 'PATCH' | 'DELETE';
+
+/** How one transport sends a write and gets the answer: all that differs between HTTP/2 and HTTP/1.1. */
+export interface Transport {
+  readonly name: ApiWrites['transport'];
+  send(
+    method: WriteMethod,
+    path: string,
+    body: string,
+    contentType: string,
+  ): Promise<{ status: number; text: string }>;
+  close(): void;
+}
+
+/** The writes over a transport: JSON bodies, DeleteOptions, and an ApiError for any answer but 2xx. */
+function writesOver(transport: Transport): ApiWrites {
+  const send = async (method: WriteMethod, path: string, body: string, contentType: string) => {
+    const { status, text } = await transport.send(method, path, body, contentType);
+    if (status < 200 || status > 299) throw new ApiError(status, method, path, text);
+  };
+  return {
+    transport: transport.name,
+    create: (path, body) => send('POST', path, JSON.stringify(body), 'application/json'),
+    mergePatch: (path, body) => send('PATCH', path, JSON.stringify(body), 'application/merge-patch+json'),
+    // DeleteOptions, as kubectl and client-go send them.
+    remove: (path, options = {}) =>
+      send(
+        'DELETE',
+        path,
+        JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', ...options }),
+        'application/json',
+      ),
+    close: () => transport.close(),
+  };
 }
 
 /** A write the apiserver answered with a status other than 2xx; `code` is that status (as client-node's). */
@@ -54,10 +91,10 @@ export async function openApiWrites(
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('kubeconfig: no current cluster (current-context names none)');
   if (http2 && cluster.server.startsWith('https:') && !cluster.proxyUrl) {
-    const h2 = await openHttp2Writes(kc, maxConnections);
-    if (h2) return h2;
+    const h2 = await openHttp2Transport(kc, maxConnections);
+    if (h2) return writesOver(h2);
   }
-  return openHttp1Writes(kc, maxConnections);
+  return writesOver(openHttp1Transport(kc, maxConnections));
 }
 
 /** Paths of the objects the churns write. */
@@ -71,9 +108,4 @@ export const paths = {
 function objectPath(prefix: string, ns: string, resource: string, name: string): string {
   const collection = `${prefix}/namespaces/${encodeURIComponent(ns)}/${resource}`;
   return name ? `${collection}/${encodeURIComponent(name)}` : collection;
-}
-
-/** The body of a DELETE: DeleteOptions, as kubectl and client-go send them. */
-export function deleteOptions(options: object): string {
-  return JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', ...options });
 }

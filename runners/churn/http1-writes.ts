@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
 import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { ApiError, deleteOptions, type ApiWrites } from './api-writes.ts';
+import type { Transport, WriteMethod } from './api-writes.ts';
 
 /**
  * client-node 1.4 builds a new https.Agent for every request, so every call of a churn opened its own TCP
@@ -46,14 +46,18 @@ export function reuseConnections(kc: KubeConfig, maxSockets: number): SharedAgen
   return shared;
 }
 
-const methods = { POST: HttpMethod.POST, PATCH: HttpMethod.PATCH, DELETE: HttpMethod.DELETE } as const;
+const methods: Record<WriteMethod, HttpMethod> = {
+  POST: HttpMethod.POST,
+  PATCH: HttpMethod.PATCH,
+  DELETE: HttpMethod.DELETE,
+};
 
 /**
  * The writes over HTTP/1.1, for a server reached through a proxy or without HTTP/2: client-node resolves the
  * credentials and the agent (a proxy's, or one shared keep-alive agent) for each request; node:http sends it.
  */
-class Http1Writes implements ApiWrites {
-  readonly transport = 'HTTP/1.1' as const;
+class Http1Transport implements Transport {
+  readonly name = 'HTTP/1.1' as const;
   readonly #kc: SharedAgentKubeConfig;
   readonly #server: string;
 
@@ -62,28 +66,16 @@ class Http1Writes implements ApiWrites {
     this.#server = kc.getCurrentCluster()!.server.replace(/\/$/, '');
   }
 
-  create(path: string, body: object): Promise<void> {
-    return this.#send('POST', path, JSON.stringify(body), 'application/json');
-  }
-
-  mergePatch(path: string, body: object): Promise<void> {
-    return this.#send('PATCH', path, JSON.stringify(body), 'application/merge-patch+json');
-  }
-
-  remove(path: string, options: object = {}): Promise<void> {
-    return this.#send('DELETE', path, deleteOptions(options), 'application/json');
-  }
-
   close(): void {
     this.#kc.close();
   }
 
-  async #send(method: keyof typeof methods, path: string, body: string, contentType: string): Promise<void> {
+  async send(method: WriteMethod, path: string, body: string, contentType: string) {
     const url = `${this.#server}${path}`;
     const context = new RequestContext(url, methods[method]);
     await this.#kc.applySecurityAuthentication(context);
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = send(
         url,
         {
@@ -108,12 +100,10 @@ class Http1Writes implements ApiWrites {
       req.on('error', reject);
       req.end(body);
     });
-    if (answer.status < 200 || answer.status > 299)
-      throw new ApiError(answer.status, method, path, answer.text);
   }
 }
 
-/** HTTP/1.1 writes with up to `maxConnections` kept-alive connections. */
-export function openHttp1Writes(kc: KubeConfig, maxConnections: number): ApiWrites {
-  return new Http1Writes(reuseConnections(kc, maxConnections));
+/** HTTP/1.1 with up to `maxConnections` kept-alive connections. */
+export function openHttp1Transport(kc: KubeConfig, maxConnections: number): Transport {
+  return new Http1Transport(reuseConnections(kc, maxConnections));
 }

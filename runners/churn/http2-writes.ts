@@ -1,7 +1,7 @@
 import { connect, constants, type ClientHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
 import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ApiError, deleteOptions, type ApiWrites } from './api-writes.ts';
+import type { Transport, WriteMethod } from './api-writes.ts';
 
 const { HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_STATUS } = constants;
 
@@ -81,8 +81,8 @@ function streamLimit(c: Connection): number {
  * and 830–980/s on 20 (docs/benchmarks.md). A connection lost (GOAWAY, a reset, a 401) is replaced with fresh
  * credentials on the next write.
  */
-class Http2Writes implements ApiWrites {
-  readonly transport = 'HTTP/2' as const;
+class Http2Transport implements Transport {
+  readonly name = 'HTTP/2' as const;
   readonly #kc: KubeConfig;
   readonly #maxConnections: number;
   #connections: Connection[];
@@ -92,18 +92,6 @@ class Http2Writes implements ApiWrites {
     this.#kc = kc;
     this.#maxConnections = maxConnections;
     this.#connections = [first];
-  }
-
-  create(path: string, body: object): Promise<void> {
-    return this.#send('POST', path, JSON.stringify(body), 'application/json');
-  }
-
-  mergePatch(path: string, body: object): Promise<void> {
-    return this.#send('PATCH', path, JSON.stringify(body), 'application/merge-patch+json');
-  }
-
-  remove(path: string, options: object = {}): Promise<void> {
-    return this.#send('DELETE', path, deleteOptions(options), 'application/json');
   }
 
   close(): void {
@@ -154,7 +142,7 @@ class Http2Writes implements ApiWrites {
     return { session, at, active: 0 };
   }
 
-  async #send(method: string, path: string, body: string, contentType: string): Promise<void> {
+  async send(method: WriteMethod, path: string, body: string, contentType: string) {
     const c = await this.#connection();
     try {
       const stream = c.session.request(
@@ -178,20 +166,19 @@ class Http2Writes implements ApiWrites {
         stream.end(body);
       });
       if (answer.status === 401) c.session.close(); // credentials may have expired: the next write fetches new ones
-      if (answer.status < 200 || answer.status > 299)
-        throw new ApiError(answer.status, method, path, answer.text);
+      return answer;
     } finally {
       c.active--;
     }
   }
 }
 
-/** HTTP/2 writes over up to `maxConnections` connections, or undefined if the server does not speak HTTP/2. */
-export async function openHttp2Writes(
+/** HTTP/2 over up to `maxConnections` connections, or undefined if the server does not speak HTTP/2. */
+export async function openHttp2Transport(
   kc: KubeConfig,
   maxConnections: number,
-): Promise<ApiWrites | undefined> {
+): Promise<Transport | undefined> {
   const at = await endpoint(kc);
   const session = await openSession(at);
-  return session && new Http2Writes(kc, maxConnections, { session, at, active: 0 });
+  return session && new Http2Transport(kc, maxConnections, { session, at, active: 0 });
 }
