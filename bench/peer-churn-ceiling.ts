@@ -3,7 +3,7 @@
  * apiserver throttles (429s) or falls behind (achieved < 90% of offered) and a higher offer no longer raises
  * what it achieves. The first step whose POST p99 passes 1 s marks the SLO's knee, which can come earlier.
  * The load is open loop: scalelab's pacer starts each create on time however slow the answers (up to 1,000
- * waiting), over the churn driver's connection, so the client is the one the burst comparison used.
+ * waiting), over the churn driver's client, so it is the one the burst comparison used.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { LabState } from '../infra/lab/state.ts';

@@ -1,7 +1,7 @@
 /**
  * One phase of the peer comparison done by scalelab's churn driver: its pacer (a burst of `count`, i.e. no
  * pacing), its runner (a cap on changes in flight: none unless asked, as a churn with maxInFlight = count;
- * errors counted) and its client (openApiWrites: one HTTP/2 connection, or HTTP/1.1 when asked); Services
+ * errors counted) and its client (openApiWrites: HTTP/2 connections as needed, or HTTP/1.1 when asked); Services
  * through workload.ts's createService, pods and deletes as the driver's churns make them.
  */
 import type { KubeConfig } from '@kubernetes/client-node';

@@ -7,12 +7,12 @@
  * how this cluster copes as the load rises, which is what a pre-upgrade test asks. The cost is that a step
  * inherits what the ones before left (Services created by earlier steps stay); the results say what ran.
  */
-import { defaultMaxInFlight } from './churn/paced.ts';
 import type { HeadroomSpec, Scenario } from '../scenarios/schema.ts';
 import { headroomUnit, stepPhases, stepValues, watchedSlos } from '../scenarios/headroom-plan.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurements/measurement.ts';
 import { createMeasurement } from './measurements/registry.ts';
 import { runChurn } from './churn/driver.ts';
+import { defaultMaxInFlight } from './churn/paced.ts';
 import type { HeadroomResult, HeadroomStep, VariantResult } from './results/schema.ts';
 import { ValidityMonitor } from './validity.ts';
 import { runPhase, type PhaseEnv } from './phase.ts';

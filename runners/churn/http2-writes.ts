@@ -46,7 +46,7 @@ export function refusesHttp2(err: NodeJS.ErrnoException): boolean {
 /** Opens an HTTP/2 session, or resolves undefined if the server does not speak HTTP/2 (ALPN chose nothing). */
 function openSession({ server, tls }: Endpoint): Promise<ClientHttp2Session | undefined> {
   return new Promise((resolve, reject) => {
-    const session = connect(server, { ...tls, servername: tls.servername ?? undefined });
+    const session = connect(server, tls);
     session.once('connect', () => {
       session.removeAllListeners('error');
       // An error after this (a reset connection, say) fails the writes in flight; the next write reconnects.
@@ -78,7 +78,7 @@ function streamLimit(c: Connection): number {
  * a write goes on an open connection with a free stream, and a new connection opens only when every one is
  * at the server's stream limit, up to `maxConnections`; beyond that the least loaded connection queues it.
  * One connection caps a burst at the apiserver's 100 streams: 2,000 pod creates at once ran at 300/s on one
- * and 830–980/s on 20 (docs/benchmarks.md). A connection lost (GOAWAY, a reset, a 401) is replaced with fresh
+ * and 690–980/s on ~20 (docs/benchmarks.md). A connection lost (GOAWAY, a reset, a 401) is replaced with fresh
  * credentials on the next write.
  */
 class Http2Transport implements Transport {

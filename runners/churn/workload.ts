@@ -155,6 +155,9 @@ export interface BackgroundSpec {
   readonly bindToFakeNodes?: number;
 }
 
+/** Background Services created at once (Deployments: half as many), and so the connections they may need. */
+const backgroundServicesAtOnce = 32;
+
 /** Creates the background and waits until every group's pods are ready (their endpoints exist). */
 export async function createBackground(
   kc: KubeConfig,
@@ -175,7 +178,7 @@ export async function createBackground(
   if (services === 0) return { ...bg, groups: 0 };
   for (const ns of bg.namespaces) if (ns !== namespace) await createBackgroundNamespace(kc, runId, ns);
   const apps = kc.makeApiClient(AppsV1Api);
-  const api = await openApiWrites(kc, 32);
+  const api = await openApiWrites(kc, backgroundServicesAtOnce);
   try {
     await createBackgroundObjects(api, runId, bg, bindToFakeNodes, log, signal);
   } finally {
@@ -213,7 +216,7 @@ async function createBackgroundObjects(
     if (++made % 500 === 0 || made === total) log({ kind: 'progress', step, done: made, total });
   };
   await runPool(
-    16,
+    backgroundServicesAtOnce / 2,
     bg.groups,
     async (g) => {
       await createRetrying(
@@ -236,7 +239,7 @@ async function createBackgroundObjects(
   );
   made = 0;
   await runPool(
-    32,
+    backgroundServicesAtOnce,
     bg.services,
     async (j) => {
       await createRetrying(() => createService(api, runId, bg, j), `background Service svc-${j}`);
