@@ -2,6 +2,9 @@ import type { Scenario } from './schema.ts';
 import type { HostFacts } from '../infra/lab/host-facts.ts';
 import type { LabSpec } from '../infra/lab/state.ts';
 import { kubernetesVersions } from '../infra/versions.ts';
+import { podNetworks } from '../infra/variants/pod-network.ts';
+import { serviceProxies } from '../infra/variants/service-proxy.ts';
+import { dnsValues } from '../infra/variants/dns.ts';
 
 /** One point of the variant matrix: a lab to bring up and run the phases on. */
 export interface Variant {
@@ -49,9 +52,14 @@ export function scenarioKubernetesVersions(s: Scenario): string[] {
 /**
  * The matrix pod network × proxy mode (× iptables backend, for iptables only) × DNS (or the one-at-a-time
  * set), for each Kubernetes version, repeated; variants this host cannot run are listed as skipped with the
- * reason, never dropped.
+ * reason (each value's own `unsupported`, infra/variants/), never dropped. `reasons` replaces a value's reason
+ * by its name, for a caller that knows better (tests).
  */
-export function expandPlan(s: Scenario, host: HostFacts, unavailable: { nodelocal?: string } = {}): Plan {
+export function expandPlan(
+  s: Scenario,
+  host: HostFacts,
+  reasons: Partial<Record<string, string>> = {},
+): Plan {
   const runs: PlannedRun[] = [];
   const skipped: SkippedVariant[] = [];
   const kubes = scenarioKubernetesVersions(s);
@@ -61,12 +69,7 @@ export function expandPlan(s: Scenario, host: HostFacts, unavailable: { nodeloca
   const variants = kubes.flatMap((kubernetesVersion) => axes.map((v) => ({ ...v, kubernetesVersion })));
   for (const variant of variants) {
     const id = variantId(variant, withVersion);
-    const reason =
-      variant.proxyMode === 'ipvs' && host.ipvsMissing
-        ? host.ipvsMissing
-        : variant.dns === 'nodelocal'
-          ? unavailable.nodelocal
-          : undefined;
+    const reason = unsupportedReason(variant, host, reasons);
     if (reason) {
       skipped.push({ id, variant, reason });
       continue;
@@ -75,6 +78,19 @@ export function expandPlan(s: Scenario, host: HostFacts, unavailable: { nodeloca
       runs.push({ id: s.repetitions > 1 ? `${id}#${r}` : id, variant, repetition: r });
   }
   return { runs, skipped };
+}
+
+/** The first of the variant's values (pod network, service proxy, DNS) this host cannot run, and why. */
+function unsupportedReason(
+  v: Variant,
+  host: HostFacts,
+  reasons: Partial<Record<string, string>>,
+): string | undefined {
+  for (const value of [podNetworks[v.podNetwork], serviceProxies[v.proxyMode], dnsValues[v.dns]]) {
+    const reason = value.unsupported(host);
+    if (reason) return reasons[value.name] ?? reason;
+  }
+  return undefined;
 }
 
 type Axes = Scenario['variants'];
@@ -114,6 +130,3 @@ function oneAtATime(a: Axes): Variant[] {
   for (const dns of a.dns.slice(1)) out.push({ ...base, dns });
   return out;
 }
-
-export const nodelocalUnavailable =
-  'NodeLocal DNSCache (node-cache, module k8s.io/dns) cannot be built here: the Go module proxy serves no version of k8s.io/dns';

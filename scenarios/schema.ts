@@ -5,6 +5,9 @@
 import { array, boolean, number, object, oneOf, optional, string, tagged, type Infer } from './schema-kit.ts';
 import { maxFakeNodes } from '../infra/lab/addresses.ts';
 import { maxRealNodes } from '../infra/lab/spec.ts';
+import { podNetworkNames } from '../infra/variants/pod-network.ts';
+import { iptablesBackends, serviceProxyNames } from '../infra/variants/service-proxy.ts';
+import { dnsNames } from '../infra/variants/dns.ts';
 import { defaultMaxInFlight } from '../runners/churn/paced.ts';
 
 const pace = tagged(
@@ -108,13 +111,19 @@ const measurement = tagged(
     dns: object({
       /** glibc lookups per second from the client pod, from the first phase to the last condition (open model). */
       lookupsPerSecond: optional(number({ min: 1, max: 500, unit: 'lookups per second' }), 50),
-      /** The conditions run after the phases, in this order; the phases themselves are `service-churn`. */
-      conditions: optional(array(oneOf(['steady', 'coredns-rollout', 'coredns-killed'])), [
-        'steady',
-        'coredns-rollout',
-        'coredns-killed',
-      ]),
-      /** How long each condition lasts (a rollout lasts at least this long, and until it finishes). */
+      /**
+       * The conditions run after the phases, in this order; the phases themselves are `service-churn`.
+       * coredns-down stops every CoreDNS process for the condition's seconds (then continues them);
+       * nodelocal-killed kills the node-local cache on node 1 (skipped with CoreDNS alone).
+       */
+      conditions: optional(
+        array(oneOf(['steady', 'coredns-rollout', 'coredns-killed', 'nodelocal-killed', 'coredns-down'])),
+        ['steady', 'coredns-rollout', 'coredns-killed', 'nodelocal-killed', 'coredns-down'],
+      ),
+      /**
+       * How long each condition lasts (a rollout at least this long, and until it finishes). coredns-down
+       * outlasts the resolver's 5 s timeout from 6 s on: lookups due in its first seconds fail, whatever the load.
+       */
       conditionSeconds: optional(number({ min: 5, max: 600, unit: 'seconds' }), 15),
       /** dnsperf's query rate (0 leaves dnsperf out). */
       dnsperfQps: optional(number({ min: 0, max: 20_000, unit: 'queries per second' }), 200),
@@ -171,10 +180,11 @@ export const scenarioSchema = object(
       kubernetesVersion: optional(string({ pattern: /^v1\.\d+\.\d+$/, hint: 'a version such as v1.36.3' })),
     }),
     variants: object({
-      podNetwork: optional(array(oneOf(['direct', 'vxlan', 'bgp']), { min: 1 }), ['direct']),
-      proxyMode: optional(array(oneOf(['iptables', 'nftables', 'ipvs']), { min: 1 }), ['iptables']),
-      iptablesBackend: optional(array(oneOf(['nft', 'legacy']), { min: 1 }), ['nft']),
-      dns: optional(array(oneOf(['coredns', 'nodelocal']), { min: 1 }), ['coredns']),
+      // The value lists are the axis modules' (infra/variants/), so a new value is valid here at once.
+      podNetwork: optional(array(oneOf(podNetworkNames), { min: 1 }), ['direct']),
+      proxyMode: optional(array(oneOf(serviceProxyNames), { min: 1 }), ['iptables']),
+      iptablesBackend: optional(array(oneOf(iptablesBackends), { min: 1 }), ['nft']),
+      dns: optional(array(oneOf(dnsNames), { min: 1 }), ['coredns']),
       /** Pinned Kubernetes versions to run every variant on, side by side (a pre-upgrade check); absent: cluster.kubernetesVersion or the default pin. */
       kubernetes: optional(
         array(string({ pattern: /^v1\.\d+\.\d+$/, hint: 'a version such as v1.37.2' }), { min: 1 }),

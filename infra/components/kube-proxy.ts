@@ -1,5 +1,8 @@
+/**
+ * kube-proxy's own `mode` values that scalelab runs: the program's settings, not the variant list (that is
+ * infra/variants/service-proxy.ts, whose kube-proxy values each pass one of these).
+ */
 export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
-export type IptablesBackend = 'nft' | 'legacy';
 
 export interface KubeProxyConfig {
   readonly kubeconfig: string;

@@ -2,6 +2,9 @@ import { UserError } from '../../runners/errors.ts';
 import { maxFakeNodes } from './addresses.ts';
 import { hostFacts } from './host-facts.ts';
 import { kubernetesVersions } from '../versions.ts';
+import { podNetworkNames, podNetworks } from '../variants/pod-network.ts';
+import { iptablesBackends, serviceProxies, serviceProxyNames } from '../variants/service-proxy.ts';
+import { dnsNames, dnsValues } from '../variants/dns.ts';
 
 /** Real nodes live at 198.18.1.N; each runs kube-proxy and an agent, so a 2-core machine holds a few. */
 export const maxRealNodes = 8;
@@ -37,24 +40,24 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
     }
     return value as T;
   };
-  const podNetwork = oneOf('pod-network', raw.podNetwork ?? 'direct', ['direct', 'vxlan', 'bgp'] as const);
-  const proxyMode = oneOf('proxy-mode', raw.proxyMode ?? 'iptables', [
-    'iptables',
-    'nftables',
-    'ipvs',
-  ] as const);
-  const iptablesBackend = oneOf('iptables-backend', raw.iptablesBackend ?? 'nft', ['nft', 'legacy'] as const);
-  const dns = oneOf('dns', raw.dns ?? 'coredns', ['coredns', 'nodelocal'] as const);
+  const podNetwork = oneOf('pod-network', raw.podNetwork ?? 'direct', podNetworkNames);
+  const proxyMode = oneOf('proxy-mode', raw.proxyMode ?? 'iptables', serviceProxyNames);
+  const iptablesBackend = oneOf('iptables-backend', raw.iptablesBackend ?? 'nft', iptablesBackends);
+  const dns = oneOf('dns', raw.dns ?? 'coredns', dnsNames);
   const pinned = kubernetesVersions();
   const kubernetesVersion = oneOf('kubernetes-version', raw.kubernetesVersion ?? pinned[0], pinned);
-  const facts = hostFacts();
-  if (realNodes > 0 && proxyMode === 'ipvs' && facts.ipvsMissing) {
-    problems.push(`--proxy-mode ipvs: ${facts.ipvsMissing}; use iptables or nftables on this machine`);
-  }
-  if (realNodes > 0 && dns === 'nodelocal') {
-    problems.push(
-      '--dns nodelocal: NodeLocal DNSCache (node-cache, module k8s.io/dns) cannot be built here: the Go module proxy serves no version of k8s.io/dns; use --dns coredns',
-    );
+  if (realNodes > 0) {
+    const facts = hostFacts();
+    const chosen = [
+      ['pod-network', podNetworks[podNetwork]],
+      ['proxy-mode', serviceProxies[proxyMode]],
+      ['dns', dnsValues[dns]],
+    ] as const;
+    for (const [flag, value] of chosen) {
+      const reason = value.unsupported(facts);
+      if (reason)
+        problems.push(`--${flag} ${value.name}: ${reason}${value.otherwise ? `; ${value.otherwise}` : ''}`);
+    }
   }
   if (problems.length)
     throw new UserError(`lab up: bad arguments, nothing was started:\n  ${problems.join('\n  ')}`);

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { stateRoot } from '../paths.ts';
 import type { ProcessRecord } from './processes.ts';
 import type { RealNodeInfo } from './real-nodes.ts';
-import type { PodNetworkMode } from '../node-agent/pod-network.ts';
-import type { IptablesBackend, ProxyMode } from '../components/kube-proxy.ts';
+import type { PodNetworkName } from '../variants/pod-network.ts';
+import type { IptablesBackend, ServiceProxyName } from '../variants/service-proxy.ts';
+import type { DnsName } from '../variants/dns.ts';
 
 /** What `lab up` asked for. */
 export interface LabSpec {
@@ -13,15 +14,16 @@ export interface LabSpec {
   readonly nodeLeaseSeconds: number;
   /** Real dataplane nodes (namespaces with kube-proxy, CNI and pods); 0 for a control-plane-only lab. */
   readonly realNodes: number;
-  readonly podNetwork: PodNetworkMode;
-  readonly proxyMode: ProxyMode;
+  readonly podNetwork: PodNetworkName;
+  /** The service proxy value (infra/variants/service-proxy.ts); the name is kept from when all were kube-proxy modes. */
+  readonly proxyMode: ServiceProxyName;
   readonly iptablesBackend: IptablesBackend;
   readonly dns: DnsMode;
   /** Which pinned Kubernetes the control plane and kube-proxy run (infra/versions.json); absent: the default. */
   readonly kubernetesVersion?: string;
 }
 
-export type DnsMode = 'coredns' | 'nodelocal';
+export type DnsMode = DnsName;
 
 /** Everything a lab made, written as it goes so `down` can undo a crashed `up`; also quoted by run manifests. */
 export interface LabState {
@@ -39,6 +41,10 @@ export interface LabState {
   /** The user's kubeconfig (through the loopback forwarder). */
   kubeconfig?: string;
   realNodes?: RealNodeInfo[];
+  /** What each variant value reports it ran ("kube-proxy v1.36.3, iptables mode, nft backend"); real nodes only. */
+  variantLabels?: { podNetwork: string; serviceProxy: string; dns: string };
+  /** The agent image `up` pushed to the lab's registry (infra/lab/registry.ts): what the lab's runs use. */
+  agentImage?: string;
   /** Seconds each step of `up` took. */
   readonly stepSeconds: Record<string, number>;
 }

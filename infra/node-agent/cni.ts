@@ -125,6 +125,33 @@ export function podBridgeNetwork(o: {
   return { cniVersion: specVersion, name: o.name, plugins: [bridge] };
 }
 
+/**
+ * A node's pod network without a bridge, as calico wires pods: the `ptp` plugin gives each pod a veth whose
+ * node end holds the gateway (the podCIDR's first address, as a /32) and a /32 route to the pod; host-local
+ * addresses from the node's podCIDR, a default route via the gateway, no masquerade.
+ */
+export function podPtpNetwork(o: {
+  name: string;
+  subnet: string;
+  dataDir: string;
+  mtu?: number;
+}): CniNetworkList {
+  if (!isAbsolute(o.dataDir) || resolve(o.dataDir).startsWith('/var/lib/cni'))
+    throw new Error(`podPtpNetwork: dataDir must be absolute and not in /var/lib/cni: "${o.dataDir}"`);
+  const ptp = {
+    type: 'ptp',
+    ipMasq: false,
+    ipam: {
+      type: 'host-local',
+      ranges: [[{ subnet: o.subnet }]],
+      routes: [{ dst: '0.0.0.0/0' }],
+      dataDir: o.dataDir,
+    },
+    ...(o.mtu === undefined ? {} : { mtu: o.mtu }),
+  };
+  return { cniVersion: specVersion, name: o.name, plugins: [ptp] };
+}
+
 /** The loopback network, attached with ifName "lo" to bring a pod's lo up, before its pod network. */
 export function loopbackNetwork(): CniNetworkList {
   return { cniVersion: specVersion, name: 'cni-loopback', plugins: [{ type: 'loopback' }] };

@@ -10,12 +10,20 @@ import { join } from 'node:path';
 import { ContainerProcess, type RestartPolicy } from './container.ts';
 
 import { resolveContainer } from './images.ts';
+import { ImageStore, runcLauncher, type PulledImage } from './runc-container.ts';
 import { readinessCheck } from './probe.ts';
 import { failedPodStatus, runningPodStatus } from './pod-status.ts';
-import { checkSandbox, createSandbox, destroySandbox, type Sandbox, type SandboxContext } from './sandbox.ts';
+import {
+  checkSandbox,
+  createSandbox,
+  destroySandbox,
+  hostNetworkSandbox,
+  type Sandbox,
+  type SandboxContext,
+} from './sandbox.ts';
 import { sandboxScript, type SandboxMount } from './sandbox-script.ts';
 import { fieldValue, materializeVolumes } from './volumes.ts';
-import { kubernetesService } from './service-env.ts';
+import { kubernetesService, maxServiceLinks, serviceLinkEnv } from './service-env.ts';
 
 interface PodRun {
   pod: V1Pod;
@@ -39,6 +47,9 @@ export class PodManager {
   private readonly node: { name: string; ip: string };
   private readonly sandboxCtx: SandboxContext;
   private readonly log: (msg: string) => void;
+  /** Images pulled from the lab's registry, run by runc with its state beside the pods' (runc-container.ts). */
+  private readonly images: ImageStore;
+  private readonly runcRoot: string;
 
   constructor(
     kc: KubeConfig,
@@ -51,6 +62,8 @@ export class PodManager {
     this.node = node;
     this.sandboxCtx = sandboxCtx;
     this.log = log;
+    this.images = new ImageStore(join(sandboxCtx.podsDir, '..', 'images'));
+    this.runcRoot = join(sandboxCtx.podsDir, '..', 'runc');
   }
 
   /** Watches and reconciles until signal aborts; a relist every 15 s repairs anything a watch gap missed. */
@@ -145,13 +158,23 @@ export class PodManager {
       );
       return;
     }
-    if (pod.spec?.hostNetwork) {
-      const msg = 'hostNetwork pods are not supported on scalelab real nodes';
-      await this.event(pod, 'Warning', 'Failed', msg);
-      await this.patchStatus(run, failedPodStatus(pod, this.node.ip, 'CreateContainerConfigError', msg));
-      return;
+    const pulled = new Map<string, PulledImage>();
+    for (const { c, resolved } of plans) {
+      if (!('argv' in resolved) || !resolved.pull) continue;
+      try {
+        pulled.set(c.name, await this.images.pull(resolved.pull.image));
+      } catch (err) {
+        const msg = `Failed to pull image "${c.image}": ${err instanceof Error ? err.message : err}`;
+        await this.event(pod, 'Warning', 'Failed', msg);
+        await this.patchStatus(run, failedPodStatus(pod, this.node.ip, 'ErrImagePull', msg));
+        return;
+      }
     }
-    run.sandbox = await createSandbox(this.sandboxCtx, pod);
+    // hostNetwork: the node's namespace, no CNI, the node's IP, as a kubelet runs it.
+    run.sandbox = pod.spec?.hostNetwork
+      ? hostNetworkSandbox(this.sandboxCtx, pod, this.node)
+      : await createSandbox(this.sandboxCtx, pod);
+    const links = await this.serviceLinks(pod);
     const withIp = { ...pod, status: { ...pod.status, podIP: run.sandbox.ip, hostIP: this.node.ip } };
     const volumes = await materializeVolumes(this.kc, pod, join(run.sandbox.dir, 'volumes'));
     for (const { c, resolved } of plans) {
@@ -166,7 +189,8 @@ export class PodManager {
       ];
       const env: NodeJS.ProcessEnv = {
         PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        HOSTNAME: pod.metadata!.name!,
+        HOSTNAME: pod.spec?.hostNetwork ? this.node.name : pod.metadata!.name!,
+        ...links,
         ...kubernetesService(),
       };
       for (const e of c.env ?? [])
@@ -174,11 +198,25 @@ export class PodManager {
           e.value ?? (e.valueFrom?.fieldRef ? fieldValue(withIp, e.valueFrom.fieldRef.fieldPath) : '');
       const proc = new ContainerProcess({
         name: c.name,
-        hostname: pod.spec?.hostname ?? pod.metadata!.name!,
+        hostname: pod.spec?.hostNetwork ? this.node.name : (pod.spec?.hostname ?? pod.metadata!.name!),
         restartPolicy: (pod.spec?.restartPolicy ?? 'Always') as RestartPolicy,
         netns: run.sandbox.netns,
 
-        script: sandboxScript({ podDir: run.sandbox.dir, mounts, argv: resolved.argv }),
+        script: resolved.pull ? '' : sandboxScript({ podDir: run.sandbox.dir, mounts, argv: resolved.argv }),
+        launcher:
+          resolved.pull &&
+          runcLauncher({
+            runcRoot: this.runcRoot,
+            id: `${pod.metadata!.uid}-${c.name}`,
+            bundleDir: join(run.sandbox.dir, `${c.name}.bundle`),
+            image: pulled.get(c.name)!,
+            command: resolved.pull.command,
+            args: resolved.pull.args,
+            env,
+            hostname: pod.spec?.hostNetwork ? this.node.name : (pod.spec?.hostname ?? pod.metadata!.name!),
+            netnsPath: `/run/netns/${run.sandbox.netns}`,
+            mounts,
+          }),
         env,
         podDir: run.sandbox.dir,
         onChange: () => void this.report(run),
@@ -186,6 +224,19 @@ export class PodManager {
       run.containers.push(proc);
       await this.event(pod, 'Normal', 'Started', `Started container ${c.name} (${resolved.argv[0]})`);
       proc.start();
+    }
+  }
+
+  /** The Services' variables (enableServiceLinks), none past maxServiceLinks (see serviceLinkEnv). */
+  private async serviceLinks(pod: V1Pod): Promise<Record<string, string>> {
+    if (pod.spec?.enableServiceLinks === false) return {};
+    const namespace = pod.metadata!.namespace!;
+    try {
+      const list = await this.core.listNamespacedService({ namespace, limit: maxServiceLinks });
+      return list.metadata?._continue ? {} : serviceLinkEnv(list.items);
+    } catch (err) {
+      this.log(`services of ${namespace} for ${podName(pod)}: ${err}`);
+      return {};
     }
   }
 

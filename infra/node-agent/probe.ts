@@ -11,8 +11,9 @@ export function readinessCheck(c: V1Container, podIp: string): (() => Promise<bo
   const port = (p: number | string | undefined) =>
     typeof p === 'number' ? p : Number(c.ports?.find((x) => x.name === p)?.containerPort ?? p);
   if (probe?.httpGet) {
-    const { path = '/', port: p } = probe.httpGet;
-    return () => httpOk(podIp, port(p as number | string), path, (probe.timeoutSeconds ?? 1) * 1000);
+    // A probe may name its host, as the kubelet allows (NodeLocal DNSCache's checks 169.254.20.10).
+    const { path = '/', port: p, host = podIp } = probe.httpGet;
+    return () => httpOk(host, port(p as number | string), path, (probe.timeoutSeconds ?? 1) * 1000);
   }
   if (probe?.tcpSocket)
     return () =>

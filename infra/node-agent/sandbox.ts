@@ -9,7 +9,10 @@ export interface Sandbox {
   readonly netns: string;
   readonly dir: string;
   readonly ip: string;
-  readonly result: CniResult;
+  /** Absent for a hostNetwork pod: no CNI ran. */
+  readonly result?: CniResult;
+  /** The pod runs in the node's namespace (hostNetwork), which the sandbox never creates or deletes. */
+  readonly hostNetwork?: boolean;
 }
 
 export interface SandboxContext {
@@ -49,8 +52,25 @@ export async function createSandbox(ctx: SandboxContext, pod: V1Pod): Promise<Sa
   return { netns, dir, ip, result };
 }
 
+/**
+ * A hostNetwork pod's sandbox, as a kubelet makes it: the node's own namespace (no pod namespace, no CNI),
+ * the node's IP as the pod's, and the pod's own resolv.conf and hosts for its containers' /etc.
+ */
+export function hostNetworkSandbox(
+  ctx: SandboxContext,
+  pod: V1Pod,
+  node: { name: string; ip: string },
+): Sandbox {
+  const dir = join(ctx.podsDir, pod.metadata!.uid!);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'resolv.conf'), resolvConf(pod, ctx.dns));
+  writeFileSync(join(dir, 'hosts'), `127.0.0.1\tlocalhost\n::1\tlocalhost\n${node.ip}\t${node.name}\n`);
+  return { netns: ctx.nodeNetns, dir, ip: node.ip, hostNetwork: true };
+}
+
 /** CNI CHECK on a running sandbox: throws a CniError when its wiring has drifted from what ADD returned. */
 export async function checkSandbox(ctx: SandboxContext, pod: V1Pod, sandbox: Sandbox): Promise<void> {
+  if (!sandbox.result) return;
   await cniCheck(ctx.network, runtimeOf(pod, sandbox.netns), sandbox.result, {
     execPrefix: ['ip', 'netns', 'exec', ctx.nodeNetns],
   });
@@ -59,6 +79,11 @@ export async function checkSandbox(ctx: SandboxContext, pod: V1Pod, sandbox: San
 /** CNI DEL, then the namespace and the files; safe to call twice or after a half-made sandbox. */
 export async function destroySandbox(ctx: SandboxContext, pod: V1Pod, sandbox?: Sandbox): Promise<void> {
   const uid = pod.metadata!.uid!;
+  if (pod.spec?.hostNetwork) {
+    // The namespace is the node's: only the pod's files go.
+    rmSync(join(ctx.podsDir, uid), { recursive: true, force: true });
+    return;
+  }
   const netns = sandbox?.netns ?? sandboxNetns(ctx.lab, uid);
   const rt = runtimeOf(pod, netns);
   await cniDel(ctx.network, rt, sandbox?.result, {
@@ -85,7 +110,9 @@ function runtimeOf(pod: V1Pod, netns: string) {
 
 /** What the kubelet writes for dnsPolicy ClusterFirst (the default) and Default; ndots:5 as upstream. */
 export function resolvConf(pod: V1Pod, dns: SandboxContext['dns']): string {
-  const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
+  // A hostNetwork pod with ClusterFirst gets the node's DNS, as the kubelet does; ClusterFirstWithHostNet not.
+  const asked = pod.spec?.dnsPolicy ?? 'ClusterFirst';
+  const policy = asked === 'ClusterFirst' && pod.spec?.hostNetwork ? 'Default' : asked;
   const custom = pod.spec?.dnsConfig;
   if (policy === 'Default') {
     // The lab has no upstream resolver: a pod with the node's DNS gets none rather than the host's.

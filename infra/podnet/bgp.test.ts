@@ -70,8 +70,11 @@ describe('nodeConfig', () => {
     assert.match(node1, /import where net != 100\.64\.10\.0\/24;/);
   });
 
-  test('keeps its own static route out of its kernel', () => {
-    assert.match(node1, /protocol kernel \{\s+ipv4 \{\s+import none;\s+export where source = RTS_BGP;/);
+  test("installs learned routes and its own block (a blackhole under the pods' /32s) in its kernel", () => {
+    assert.match(
+      node1,
+      /protocol kernel \{\s+ipv4 \{\s+import none;\s+export where source = RTS_BGP \|\| proto = "pods";/,
+    );
   });
 
   test('refuses a podCIDR that is not an IPv4 CIDR', () => {

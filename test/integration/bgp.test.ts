@@ -14,6 +14,7 @@ import {
   startBird,
   waitForBgpConvergence,
 } from '../../infra/podnet/bgp.ts';
+import { cniAdd, podPtpNetwork, type CniResult } from '../../infra/node-agent/cni.ts';
 import { hostNetworkSnapshot } from './helpers.ts';
 
 const labNs = 'scalelab_bgptest';
@@ -35,7 +36,13 @@ const nodes = [
   },
 ] as const;
 const [node1, node2] = nodes;
-const allNetns = [labNs, ...nodes.map((n) => n.netns)];
+/** Pods wired as the bgp pod network wires them (CNI ptp): two on node-1, one on node-2. */
+const pods = [
+  { name: 'pod-a', node: node1, netns: `${labNs}_pod-a` },
+  { name: 'pod-b', node: node1, netns: `${labNs}_pod-b` },
+  { name: 'pod-c', node: node2, netns: `${labNs}_pod-c` },
+] as const;
+const allNetns = [labNs, ...nodes.map((n) => n.netns), ...pods.map((p) => p.netns)];
 const tmpPrefix = 'scalelab-bgptest-';
 /** The hold time in bgp.ts: a stopped peer must be withdrawn within it. */
 const holdMs = 9_000;
@@ -63,10 +70,6 @@ async function buildFabric(): Promise<void> {
     await ipIn(labNs, ['link', 'set', port, 'master', 'fabric0', 'up']);
     await ipIn(n.netns, ['addr', 'add', `${n.ip}/16`, 'dev', 'eth0']);
     await ipIn(n.netns, ['link', 'set', 'eth0', 'up']);
-    // A port-less bridge stands in for the pod bridge (this kernel has no dummy driver).
-    await ipIn(n.netns, ['link', 'add', 'cni0', 'type', 'bridge']);
-    await ipIn(n.netns, ['addr', 'add', `${n.podGw}/24`, 'dev', 'cni0']);
-    await ipIn(n.netns, ['link', 'set', 'cni0', 'up']);
     await exec(['ip', 'netns', 'exec', n.netns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
   }
 }
@@ -87,6 +90,42 @@ async function waitRoutes(
   }
 }
 
+/** A TCP server in a pod, on the pod's address, answering every connection with the pod's name. */
+function servePod(dir: string, pod: (typeof pods)[number], ip: string): StartedProcess {
+  return startDaemon({
+    name: `serve-${pod.name}`,
+    netns: pod.netns,
+    log: join(dir, `serve-${pod.name}.log`),
+    argv: [
+      process.execPath,
+      '-e',
+      `require('net').createServer((s) => s.end('${pod.name}')).listen(7777, '${ip}')`,
+    ],
+  });
+}
+
+/** What host:port answers to a TCP connection from inside netns (retried while the server starts). */
+async function askFrom(netns: string, host: string, port: number): Promise<string> {
+  const client = `
+    const net = require('net');
+    let tries = 0;
+    const attempt = () => {
+      const s = net.connect({ host: '${host}', port: ${port}, timeout: 3000 });
+      let data = '';
+      s.on('data', (d) => (data += d));
+      s.on('end', () => { console.log(data); process.exit(0); });
+      s.on('timeout', () => { console.error('timed out'); process.exit(1); });
+      s.on('error', (e) => {
+        if (e.code === 'ECONNREFUSED' && ++tries < 40) setTimeout(attempt, 250);
+        else { console.error(e.message); process.exit(1); }
+      });
+    };
+    attempt();`;
+  return output(['ip', 'netns', 'exec', netns, process.execPath, '-e', client]);
+}
+
+const podIp = (r: CniResult) => r.ips?.[0]?.address.split('/')[0] ?? '';
+
 describe(
   'BGP pod network: real bird2, a route reflector and two nodes in namespaces',
   { timeout: 120_000 },
@@ -95,6 +134,7 @@ describe(
     let dir = '';
     let hostBefore = '';
     let node2Bird: StartedProcess | undefined;
+    const wired = new Map<string, { ip: string; hostVeth: string }>();
 
     before(async () => {
       await cleanup([]);
@@ -122,22 +162,45 @@ describe(
       const t0 = Date.now();
       await waitForBgpConvergence({ nodes, alsoRouting: [labNs], timeoutMs: 30_000, watch: started });
       console.log(`BGP converged in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      for (const p of pods) {
+        await createNetns(p.netns);
+        const net = podPtpNetwork({
+          name: 'bgptest',
+          subnet: p.node.podCidr,
+          dataDir: join(dir, p.node.name),
+        });
+        const r = await cniAdd(
+          net,
+          { containerId: p.name, netnsPath: `/run/netns/${p.netns}`, ifName: 'eth0' },
+          { execPrefix: ['ip', 'netns', 'exec', p.node.netns] },
+        );
+        const hostVeth = r.interfaces?.find((x) => !x.sandbox)?.name ?? '';
+        wired.set(p.name, { ip: podIp(r), hostVeth });
+      }
+      for (const p of pods) started.push(servePod(dir, p, wired.get(p.name)!.ip));
     });
 
     after(async () => {
       await cleanup(started);
     });
 
-    test("each node routes the other's podCIDR via the other's fabric IP, and nothing else", async () => {
-      assert.deepEqual(await birdRoutes(node1.netns), [{ dst: node2.podCidr, via: node2.ip }]);
-      assert.deepEqual(await birdRoutes(node2.netns), [{ dst: node1.podCidr, via: node1.ip }]);
+    test("each node routes the other's podCIDR via the other's fabric IP, and blackholes its own block", async () => {
+      const sorted = (r: { dst: string; via: string }[]) => r.sort((a, b) => a.dst.localeCompare(b.dst));
+      assert.deepEqual(sorted(await birdRoutes(node1.netns)), [
+        { dst: node1.podCidr, via: '' },
+        { dst: node2.podCidr, via: node2.ip },
+      ]);
+      assert.deepEqual(sorted(await birdRoutes(node2.netns)), [
+        { dst: node1.podCidr, via: node1.ip },
+        { dst: node2.podCidr, via: '' },
+      ]);
       assert.match(
         await ipIn(node1.netns, ['route', 'show', node2.podCidr]),
         /^100\.64\.11\.0\/24 via 198\.18\.1\.2 dev eth0 proto bird\b/,
       );
       assert.match(
-        await ipIn(node2.netns, ['route', 'show', node1.podCidr]),
-        /^100\.64\.10\.0\/24 via 198\.18\.1\.1 dev eth0 proto bird\b/,
+        await ipIn(node1.netns, ['route', 'show', node1.podCidr]),
+        /^blackhole 100\.64\.10\.0\/24 proto bird\b/,
       );
     });
 
@@ -149,36 +212,112 @@ describe(
       );
     });
 
-    test("node-1, from its pod gateway address, opens a TCP connection to node-2's pod gateway", async () => {
-      const server = startDaemon({
-        name: 'pong',
-        netns: node2.netns,
-        log: join(dir, 'pong.log'),
-        argv: [
-          process.execPath,
-          '-e',
-          `require('net').createServer((s) => s.end('pong')).listen(7777, '${node2.podGw}')`,
-        ],
-      });
-      started.push(server);
-      // Bound to node-1's pod address, so the reply needs node-2's BGP route back to node-1's podCIDR.
-      const client = `
-      const net = require('net');
-      let tries = 0;
-      const attempt = () => {
-        const s = net.connect({ host: '${node2.podGw}', port: 7777, localAddress: '${node1.podGw}', timeout: 2000 });
-        let data = '';
-        s.on('data', (d) => (data += d));
-        s.on('end', () => { console.log(data); process.exit(0); });
-        s.on('timeout', () => { console.error('timed out'); process.exit(1); });
-        s.on('error', (e) => {
-          if (e.code === 'ECONNREFUSED' && ++tries < 20) setTimeout(attempt, 250);
-          else { console.error(e.message); process.exit(1); }
-        });
-      };
-      attempt();`;
-      const reply = await output(['ip', 'netns', 'exec', node1.netns, process.execPath, '-e', client]);
-      assert.equal(reply, 'pong');
+    test('ptp wiring: no cni0 bridge, one veth and one /32 route per pod on its node, the gateway on the veth', async () => {
+      for (const n of nodes) {
+        const links = JSON.parse(await ipIn(n.netns, ['-j', 'link', 'show'])) as {
+          ifname: string;
+          link_type?: string;
+        }[];
+        assert.ok(!links.some((l) => l.ifname === 'cni0'), `${n.netns} has no cni0`);
+        const mine = pods.filter((p) => p.node === n).map((p) => wired.get(p.name)!);
+        // eth0 is the node's own veth to the fabric; every other veth is a pod's.
+        const veths = JSON.parse(await ipIn(n.netns, ['-j', 'link', 'show', 'type', 'veth'])) as {
+          ifname: string;
+        }[];
+        assert.deepEqual(
+          veths
+            .map((v) => v.ifname)
+            .filter((v) => v !== 'eth0')
+            .sort(),
+          mine.map((w) => w.hostVeth).sort(),
+        );
+        const routes = JSON.parse(await ipIn(n.netns, ['-j', 'route', 'show', 'scope', 'host'])) as {
+          dst: string;
+          dev: string;
+        }[];
+        assert.deepEqual(
+          routes
+            .filter((r) => r.dev !== 'lo')
+            .map((r) => `${r.dst} ${r.dev}`)
+            .sort(),
+          mine.map((w) => `${w.ip} ${w.hostVeth}`).sort(),
+          'one /32 route per pod, through its veth',
+        );
+        for (const w of mine)
+          assert.match(
+            await ipIn(n.netns, ['-4', '-o', 'addr', 'show', 'dev', w.hostVeth]),
+            new RegExp(` ${n.podGw.replace(/\./g, '\\.')}/32 `),
+          );
+      }
+      const a = wired.get('pod-a')!;
+      assert.match(
+        await ipIn(pods[0].netns, ['-4', 'route', 'show', 'default']),
+        /^default via 100\.64\.10\.1 dev eth0/,
+      );
+      assert.match(
+        await ipIn(pods[0].netns, ['-4', '-o', 'addr', 'show', 'dev', 'eth0']),
+        new RegExp(` ${a.ip}/24 `),
+      );
+    });
+
+    test('a pod reaches a pod on its own node and one on the other node (BGP routes both ways)', async () => {
+      assert.equal(await askFrom(pods[0].netns, wired.get('pod-b')!.ip, 7777), 'pod-b');
+      assert.equal(await askFrom(pods[0].netns, wired.get('pod-c')!.ip, 7777), 'pod-c');
+      assert.equal(await askFrom(pods[2].netns, wired.get('pod-a')!.ip, 7777), 'pod-a');
+    });
+
+    test('through a DNATed virtual IP, a pod reaches a remote pod and itself (hairpin, no bridge)', async () => {
+      // The kernel's NAT, written as kube-proxy's iptables mode writes it for one Service (DNAT in PREROUTING,
+      // masquerade when a pod reaches itself): this checks the ptp wiring carries both the DNATed packet and the
+      // reply; dataplane.test.ts runs the real kube-proxy on a bgp lab.
+      const a = wired.get('pod-a')!.ip;
+      const c = wired.get('pod-c')!.ip;
+      const nat = (...rule: string[]) =>
+        exec(['ip', 'netns', 'exec', node1.netns, 'iptables', '-t', 'nat', ...rule]);
+      await nat(
+        '-A',
+        'PREROUTING',
+        '-d',
+        '198.19.200.1/32',
+        '-p',
+        'tcp',
+        '--dport',
+        '80',
+        '-j',
+        'DNAT',
+        '--to-destination',
+        `${a}:7777`,
+      );
+      await nat(
+        '-A',
+        'PREROUTING',
+        '-d',
+        '198.19.200.2/32',
+        '-p',
+        'tcp',
+        '--dport',
+        '80',
+        '-j',
+        'DNAT',
+        '--to-destination',
+        `${c}:7777`,
+      );
+      await nat('-A', 'POSTROUTING', '-s', `${a}/32`, '-d', `${a}/32`, '-j', 'MASQUERADE');
+      assert.equal(
+        await askFrom(pods[0].netns, '198.19.200.2', 80),
+        'pod-c',
+        'pod-a → VIP → pod-c on node-2',
+      );
+      assert.equal(
+        await askFrom(pods[1].netns, '198.19.200.1', 80),
+        'pod-a',
+        'pod-b → VIP → pod-a on its node',
+      );
+      assert.equal(
+        await askFrom(pods[0].netns, '198.19.200.1', 80),
+        'pod-a',
+        'pod-a → VIP → pod-a (hairpin)',
+      );
     });
 
     test("after node-2's bird stops, its route leaves node-1 and the lab within the hold time", async () => {

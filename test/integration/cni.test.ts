@@ -12,6 +12,7 @@ import {
   cniDel,
   loopbackNetwork,
   podBridgeNetwork,
+  podPtpNetwork,
 } from '../../infra/node-agent/cni.ts';
 import type { CniNetworkList, CniResult, CniRuntime } from '../../infra/node-agent/cni.ts';
 import { hostNetworkSnapshot } from './helpers.ts';
@@ -183,3 +184,100 @@ describe('CNI invoker with the Debian plugins, in network namespaces', { timeout
     assert.equal(await hostNetworkSnapshot(), hostBefore);
   });
 });
+
+// The bgp pod network's wiring (calico's): the ptp plugin, no bridge.
+const ptpNodeNs = 'scalelab_cnitest_ptpnode';
+const ptpPodNs = ['scalelab_cnitest_ptp1', 'scalelab_cnitest_ptp2'] as const;
+const ptpDataDir = `${stateDir}-ptp/ipam`;
+const ptpSubnet = '100.64.201.0/24';
+const ptpNet = podPtpNetwork({ name: 'cnitest-ptp', subnet: ptpSubnet, dataDir: ptpDataDir });
+const ptpOpts = { execPrefix: ['ip', 'netns', 'exec', ptpNodeNs] };
+const ptpPod = (i: 0 | 1): CniRuntime => ({
+  containerId: `cnitest-ptp${i + 1}`,
+  netnsPath: `/run/netns/${ptpPodNs[i]}`,
+  ifName: 'eth0',
+});
+
+async function ptpCleanup(): Promise<void> {
+  for (const ns of [ptpNodeNs, ...ptpPodNs]) {
+    await stopPids(await netnsPids(ns), 2_000);
+    await deleteNetns(ns);
+  }
+  rmSync(`${stateDir}-ptp`, { recursive: true, force: true });
+}
+
+/** The node's host-scope routes other than lo's: "dst dev" for each. */
+async function hostRoutes(ns: string): Promise<string[]> {
+  const routes = JSON.parse(await ipIn(ns, ['-j', 'route', 'show', 'scope', 'host'])) as {
+    dst: string;
+    dev: string;
+  }[];
+  return routes
+    .filter((r) => r.dev !== 'lo')
+    .map((r) => `${r.dst} ${r.dev}`)
+    .sort();
+}
+
+describe(
+  'the ptp plugin (the bgp pod network): a veth and a /32 route per pod, no bridge',
+  { timeout: 120_000 },
+  () => {
+    let hostBefore = '';
+    const results: CniResult[] = [];
+    const hostVeth = (r: CniResult) => r.interfaces?.find((x) => !x.sandbox)?.name ?? '';
+
+    before(async () => {
+      await ptpCleanup();
+      hostBefore = await hostNetworkSnapshot();
+      for (const ns of [ptpNodeNs, ...ptpPodNs]) await createNetns(ns);
+    });
+
+    after(ptpCleanup);
+
+    test('ADD gives each pod an address, a default route via the gateway, and the node one veth and /32 route', async () => {
+      for (const i of [0, 1] as const) {
+        const r = await cniAdd(ptpNet, ptpPod(i), ptpOpts);
+        results.push(r);
+        const ip = addressOf(r);
+        assert.ok(inCidr(ip, ptpSubnet), `${ip} in ${ptpSubnet}`);
+        assert.equal(r.ips?.[0]?.gateway, '100.64.201.1');
+        assert.match(
+          await ipIn(ptpPodNs[i], ['-4', 'route', 'show', 'default']),
+          /^default via 100\.64\.201\.1 dev eth0/,
+        );
+        assert.ok(await linkExists(ptpNodeNs, hostVeth(r)), 'the host end of the veth is in the node');
+        assert.match(
+          await ipIn(ptpNodeNs, ['-4', '-o', 'addr', 'show', 'dev', hostVeth(r)]),
+          / 100\.64\.201\.1\/32 /,
+        );
+      }
+      assert.equal(await linkExists(ptpNodeNs, 'cni0'), false, 'no bridge in the node');
+      const veths = JSON.parse(await ipIn(ptpNodeNs, ['-j', 'link', 'show', 'type', 'veth'])) as {
+        ifname: string;
+      }[];
+      assert.deepEqual(veths.map((v) => v.ifname).sort(), results.map(hostVeth).sort());
+      assert.deepEqual(
+        await hostRoutes(ptpNodeNs),
+        results.map((r) => `${addressOf(r)} ${hostVeth(r)}`).sort(),
+      );
+    });
+
+    test('pod1 reaches pod2 through the node (its /32 routes), and CHECK passes', async () => {
+      assert.ok(await reaches(ptpPodNs[0], ptpPodNs[1], addressOf(results[1]!)));
+      for (const i of [0, 1] as const) await cniCheck(ptpNet, ptpPod(i), results[i]!, ptpOpts);
+    });
+
+    test("DEL removes the pod's veth and /32 route and releases its address; the other pod's stay", async () => {
+      const [r1, r2] = [results[0]!, results[1]!];
+      await cniDel(ptpNet, ptpPod(0), r1, ptpOpts);
+      assert.equal(await linkExists(ptpNodeNs, hostVeth(r1)), false);
+      assert.deepEqual(await hostRoutes(ptpNodeNs), [`${addressOf(r2)} ${hostVeth(r2)}`]);
+      assert.equal(existsSync(`${ptpDataDir}/${ptpNet.name}/${addressOf(r1)}`), false);
+      await cniDel(ptpNet, ptpPod(0), undefined, ptpOpts);
+    });
+
+    test("the host's own namespace is unchanged", async () => {
+      assert.equal(await hostNetworkSnapshot(), hostBefore);
+    });
+  },
+);

@@ -1,0 +1,42 @@
+/**
+ * The shape every variant value has, whatever its axis (pod network, service proxy, DNS). An axis module
+ * (`pod-network.ts`, `service-proxy.ts`, `dns.ts`) lists its values; each value is one file beside it. The
+ * scenario schema, `lab up`'s options and help, `plan`'s skip reasons and the lab's bring-up all read the
+ * values from there, so adding a value is adding a file and one line in its axis module (docs/adding-a-variant.md).
+ */
+import type { HostFacts } from '../lab/host-facts.ts';
+import type { DataplaneHooks } from '../lab/dataplane.ts';
+import type { RealNodeInfo } from '../lab/real-nodes.ts';
+
+/** What every value on every axis says about itself. */
+export interface VariantValue<Name extends string = string> {
+  readonly name: Name;
+  /** The value in `lab up --help`, e.g. `vxlan (flannel)`. */
+  readonly help: string;
+  /**
+   * Why this host cannot run the value, as one sentence, or undefined when it can. `plan` lists the variant as
+   * skipped with it, `lab up` refuses with it, and the report quotes it.
+   */
+  unsupported(host: HostFacts): string | undefined;
+  /** What `lab up` suggests instead when it refuses the value, e.g. `use --dns coredns`. */
+  readonly otherwise?: string;
+}
+
+/** A real node as a value acts on it: its namespace and fabric address, and the podCIDR kcm gave it. */
+export type VariantNode = RealNodeInfo & { readonly podCidr: string };
+
+/** Waits until check() holds; fails early with the log of a watched daemon that exits. */
+export type Wait = (what: string, check: () => Promise<boolean>, timeoutMs?: number) => Promise<void>;
+
+/**
+ * What a value's bring-up may use: the lab's state, API client and kubeconfigs, daemons it starts (recorded in
+ * the lab state, so `lab down` stops them), and waits that honour the lab's abort signal.
+ */
+export interface VariantContext extends DataplaneHooks {
+  readonly wait: Wait;
+}
+
+/** The values of one axis, keyed by name, in the order messages and help list them. */
+export function valueNames<K extends string>(values: Record<K, unknown>): readonly K[] {
+  return Object.keys(values) as K[];
+}
