@@ -4,12 +4,13 @@
  * repetitions of every variant with that value on the axis (e.g. all nftables variants, whatever their pod
  * network) and use the same test as the baseline comparison.
  */
+import { firstLines } from './fold.ts';
 import { parse } from 'yaml';
 import type { Variant } from '../scenarios/plan.ts';
 import { compareSamples } from './baseline.ts';
 import { measurementOf, servicesAfterPhases, summaryValue } from './figures.ts';
 import { countedReps, groupState, median, proxyLabel, type ScenarioGroup } from './groups.ts';
-import { formatByKey, formatCount, formatMs, plural } from './format.ts';
+import { formatByKey, formatCount, formatMs, formatRate, plural } from './format.ts';
 import { upgradeAnswer } from './upgrade-answer.ts';
 import { withoutVersion } from './versions.ts';
 
@@ -155,11 +156,38 @@ function nodelocalAnswer(s: ScenarioGroup): Omit<Answer, 'question'> {
       lead: 'Not measured.',
       detail: 'NodeLocal DNSCache ran, but the scenario has no dns measurement.',
     };
-  return compareAxis(s, 'DNS mode', (v) => v.dns, [
-    { label: 'DNS failure rate', measurement: 'dns', key: 'failureRate' },
-    { label: 'lookup p99', measurement: 'dns', key: 'p99Ms' },
-    { label: 'lookup p50', measurement: 'dns', key: 'p50Ms' },
+  const dns = (label: string, key: string) => ({ label, measurement: 'dns', key });
+  const answer = compareAxis(s, 'DNS mode', (v) => v.dns, [
+    dns('DNS failure rate', 'failureRate'),
+    dns('lookup p99', 'p99Ms'),
+    dns('lookup p50', 'p50Ms'),
+    dns('failure rate in steady state', 'steadyFailureRate'),
+    dns('failure rate, CoreDNS rollout', 'rolloutFailureRate'),
+    dns('failure rate, a CoreDNS killed', 'killedFailureRate'),
+    dns('failure rate, every CoreDNS down', 'downFailureRate'),
+    dns('CoreDNS requests/s', 'corednsRequestsPerSecond'),
+    dns('conntrack UDP/53 entries (max)', 'conntrackDnsEntriesMax'),
   ]);
+  // The cache's own figures have nothing to compare with in coredns mode: stated, not ranked.
+  const own = (key: string) =>
+    median(
+      s.variants
+        .filter((g) => g.variant.dns === 'nodelocal' && countedReps(g).judged)
+        .flatMap((g) => countedReps(g).reps)
+        .map((r) => summaryValue(r.result, 'dns', key))
+        .filter((x): x is number => x !== null),
+    );
+  const cache = [
+    ['hit ratio', 'cacheHitRatio'],
+    ['failure rate when the cache on the client’s node was killed', 'nodelocalKilledFailureRate'],
+    ['TCP connections to kube-dns-upstream (max)', 'upstreamTcpConnectionsMax'],
+  ]
+    .map(([label, key]) => [label!, key!, own(key!)] as const)
+    .filter(([, , x]) => Number.isFinite(x))
+    .map(([label, key, x]) => `${label} ${key === 'cacheHitRatio' ? formatRate(x) : formatByKey(key, x)}`);
+  return cache.length
+    ? { ...answer, detail: `${answer.detail} The node-local cache itself: ${cache.join(', ')}.` }
+    : answer;
 }
 
 function scaleAnswer(s: ScenarioGroup): Omit<Answer, 'question'> {
@@ -217,11 +245,12 @@ function verdicts(s: ScenarioGroup): { lead: string; details: string[] } {
     );
   }
   for (const { g } of count('invalid')) {
-    const reasons = [...new Set(g.reps.flatMap((r) => r.result.validity?.reasons ?? []))].join('; ');
+    const reasons = firstLines([...new Set(g.reps.flatMap((r) => r.result.validity?.reasons ?? []))]);
     details.push(`${g.id} is invalid and not judged (self-audit: ${reasons || 'no reason recorded'})`);
   }
   for (const { g } of [...count('failed'), ...count('running')]) {
-    const errors = [...new Set(g.reps.flatMap((r) => r.result.errors))].join('; ');
+    // The first line of each: a 60-line panic belongs folded in the verdicts table, not in an answer.
+    const errors = firstLines([...new Set(g.reps.flatMap((r) => r.result.errors))]);
     details.push(
       `${g.id} ${groupState(g) === 'running' ? 'did not finish' : 'failed'}${errors ? ` (${errors})` : ''}`,
     );

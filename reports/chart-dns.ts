@@ -1,24 +1,38 @@
-/** DNS outcome by condition (steady, CoreDNS rollout or killed, service churn), per DNS mode. */
+/**
+ * DNS outcome by condition, the two DNS modes side by side: a row per condition and mode (`steady · coredns`
+ * above `steady · nodelocal`), a bar per dataplane (pod network.proxy) in the same colour in both, so what the
+ * node-local cache changes for one dataplane is read down a pair of rows.
+ */
 import type { TopLevelSpec } from 'vega-lite';
 import { chartConfig, inDataOrder, renderChart, type Chart } from './charts.ts';
 import { judgedOpacity, width } from './chart-parts.ts';
-import { dnsConditions } from './dns-figures.ts';
+import { dnsConditions, type DnsCondition } from './dns-figures.ts';
 import { countedReps, variantLabel, type VariantGroup } from './groups.ts';
 import { countRange } from './format.ts';
 
-/** DNS outcome by condition: failure rate and p99, one bar per variant (its id names the DNS mode). */
+type Row = DnsCondition & { row: string; dataplane: string; judged: boolean };
+
+const modeOrder = ['coredns', 'nodelocal'];
+
 export async function dnsCharts(groups: readonly VariantGroup[]): Promise<Chart[]> {
-  const rows = groups.flatMap((g) => {
+  const unsorted: Row[] = groups.flatMap((g) => {
     const rep = countedReps(g).reps[0];
+    // The variant without its DNS mode: the same dataplane has one colour in both modes.
+    const dataplane = variantLabel(g).replace(`.${g.variant.dns}`, '');
     return (rep ? dnsConditions(rep.result) : []).map((c) => ({
       ...c,
-      variant: variantLabel(g),
+      row: `${c.name} · ${c.dnsMode}`,
+      dataplane,
       judged: countedReps(g).judged,
     }));
   });
-  if (rows.length === 0) return [];
+  if (unsorted.length === 0) return [];
+  const conditions = [...new Set(unsorted.map((r) => r.name))];
+  const rank = (r: Row) => conditions.indexOf(r.name) * 10 + Math.max(0, modeOrder.indexOf(r.dnsMode));
+  // Stable: the variants keep their order within a row.
+  const rows = [...unsorted].sort((a, b) => rank(a) - rank(b));
   const n = countRange(rows.map((r) => r.lookups));
-  const conditions = [...new Set(rows.map((r) => r.name))];
+  const modes = [...new Set(rows.map((r) => r.dnsMode))].join(' and ');
   const bars = (x: object, title: string, subtitle: string): TopLevelSpec => ({
     config: chartConfig,
     title: { text: title, subtitle: [subtitle] },
@@ -27,22 +41,23 @@ export async function dnsCharts(groups: readonly VariantGroup[]): Promise<Chart[
     data: { values: rows },
     mark: { type: 'bar', tooltip: false },
     encoding: {
-      y: { field: 'name', type: 'nominal', sort: conditions, title: 'condition' },
-      yOffset: { field: 'variant', type: 'nominal', sort: inDataOrder },
+      y: { field: 'row', type: 'nominal', sort: inDataOrder, title: 'condition · DNS mode' },
+      yOffset: { field: 'dataplane', type: 'nominal', sort: inDataOrder },
       x,
       color: {
-        field: 'variant',
+        field: 'dataplane',
         type: 'nominal',
         sort: inDataOrder,
-        title: 'variant (pod network.proxy.DNS mode)',
+        title: 'variant (pod network.proxy)',
       },
       opacity: judgedOpacity,
     },
   });
   const failureTitle = 'DNS failure rate per condition and DNS mode';
   const latencyTitle = 'DNS lookup latency (p99) per condition and DNS mode';
-  const sub = `n = ${n} lookups per bar from glibc clients in pods (first repetition)`;
-  return Promise.all([
+  const coreTitle = 'CoreDNS requests per second per condition and DNS mode';
+  const sub = `n = ${n} lookups per bar from glibc clients in pods (first repetition); ${modes}`;
+  const charts = [
     renderChart(
       bars(
         { field: 'failureRate', type: 'quantitative', title: 'failed lookups (%)', axis: { format: '.1%' } },
@@ -50,7 +65,7 @@ export async function dnsCharts(groups: readonly VariantGroup[]): Promise<Chart[
         sub,
       ),
       failureTitle,
-      `Failed lookups (SERVFAIL, timeouts, unexpected NXDOMAIN, other errors) over all lookups in each condition, n = ${n} lookups per bar.`,
+      `Failed lookups (SERVFAIL, timeouts, unexpected NXDOMAIN, other errors) over all lookups in each condition, DNS modes side by side, n = ${n} lookups per bar.`,
     ),
     renderChart(
       // A lookup that timed out is thousands of times slower than one that did not: log scale, or one bar hides the rest.
@@ -65,7 +80,20 @@ export async function dnsCharts(groups: readonly VariantGroup[]): Promise<Chart[
         sub,
       ),
       latencyTitle,
-      `The 99th percentile of lookup time in each condition, n = ${n} lookups per bar; p50 and p90 are in the table below.`,
+      `The 99th percentile of lookup time in each condition, DNS modes side by side, n = ${n} lookups per bar; p50 and p90 are in the table below.`,
     ),
-  ]);
+  ];
+  if (rows.some((r) => r.corednsRequestsPerSecond !== null))
+    charts.push(
+      renderChart(
+        bars(
+          { field: 'corednsRequestsPerSecond', type: 'quantitative', title: 'CoreDNS requests/s' },
+          coreTitle,
+          "CoreDNS's own request counter over each condition: every query in coredns mode, the caches' misses in nodelocal mode",
+        ),
+        coreTitle,
+        "CoreDNS's requests per second in each condition, from its own counters at the condition's edges: with a node-local cache, only what the caches forward (their misses) reaches it.",
+      ),
+    );
+  return Promise.all(charts);
 }

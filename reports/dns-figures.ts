@@ -1,12 +1,14 @@
 /**
- * The dns measurement's figures: lookups by condition and DNS mode, dnsperf, and conntrack counters before and
- * after. Like figures.ts, each reader checks what it takes from the measurement's details.
+ * The dns measurement's figures: lookups by condition and DNS mode (with the servers' counters in each),
+ * dnsperf, conntrack counters before and after, and what a node-local cache changes. Like figures.ts, each
+ * reader checks what it takes from the measurement's details; results written before a figure existed read
+ * it as null.
  */
 import type { VariantResult } from '../runners/results/schema.ts';
-import { measurementOf } from './figures.ts';
+import { measurementOf, summaryValue } from './figures.ts';
 import { isObject, listOf, num, str } from './guards.ts';
 
-/** DNS lookups under one condition (steady, coredns-rollout, coredns-killed, service-churn). */
+/** DNS lookups under one condition (service-churn, steady, coredns-rollout, coredns-killed, coredns-down, nodelocal-killed). */
 export interface DnsCondition {
   readonly name: string;
   readonly dnsMode: string;
@@ -22,6 +24,10 @@ export interface DnsCondition {
   readonly p90Ms: number | null;
   readonly p99Ms: number | null;
   readonly maxMs: number | null;
+  /** CoreDNS's requests per second in the window (behind the caches in nodelocal mode). */
+  readonly corednsRequestsPerSecond: number | null;
+  /** The node-local caches' hits / (hits + misses) in the window; null without caches. */
+  readonly cacheHitRatio: number | null;
 }
 
 export function dnsConditions(v: VariantResult): DnsCondition[] {
@@ -45,6 +51,8 @@ export function dnsConditions(v: VariantResult): DnsCondition[] {
       p90Ms: num(c.p90Ms),
       p99Ms: num(c.p99Ms),
       maxMs: num(c.maxMs),
+      corednsRequestsPerSecond: isObject(c.servers) ? num(c.servers.corednsRequestsPerSecond) : null,
+      cacheHitRatio: isObject(c.servers) ? num(c.servers.cacheHitRatio) : null,
     });
   }
   return out;
@@ -103,4 +111,27 @@ export function dnsFailureByPhase(v: VariantResult): Map<string, number> {
     if (name !== null && rate !== null) out.set(name, rate);
   }
   return out;
+}
+
+/** What a node-local cache changes, for one variant: the figures of its summary (null where not measured). */
+export interface DnsCacheFigures {
+  readonly dnsMode: string;
+  readonly corednsRequestsPerSecond: number | null;
+  readonly cacheHitRatio: number | null;
+  readonly conntrackDnsEntriesP50: number | null;
+  readonly conntrackDnsEntriesMax: number | null;
+  readonly upstreamTcpConnectionsMax: number | null;
+}
+
+export function dnsCacheFiguresOf(v: VariantResult): DnsCacheFigures | undefined {
+  if (!measurementOf(v, 'dns')) return undefined;
+  const f = (key: string) => summaryValue(v, 'dns', key);
+  return {
+    dnsMode: v.variant.dns,
+    corednsRequestsPerSecond: f('corednsRequestsPerSecond'),
+    cacheHitRatio: f('cacheHitRatio'),
+    conntrackDnsEntriesP50: f('conntrackDnsEntriesP50'),
+    conntrackDnsEntriesMax: f('conntrackDnsEntriesMax'),
+    upstreamTcpConnectionsMax: f('upstreamTcpConnectionsMax'),
+  };
 }

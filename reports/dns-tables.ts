@@ -1,5 +1,8 @@
-/** The DNS section's tables: lookups by condition, dnsperf, and the conntrack counters (first repetition). */
-import { conntrackOf, dnsConditions, dnsperfOf } from './dns-figures.ts';
+/**
+ * The DNS section's tables (first repetition): lookups by condition, what the node-local cache changes (both
+ * DNS modes side by side), dnsperf, and the conntrack counters.
+ */
+import { conntrackOf, dnsCacheFiguresOf, dnsConditions, dnsperfOf } from './dns-figures.ts';
 import { formatCount, formatMs, formatNumber, formatRate } from './format.ts';
 import { firstCountedRep, variantLabel, type VariantGroup } from './groups.ts';
 import type { Table } from './sections.ts';
@@ -23,6 +26,8 @@ export function dnsTables(g: readonly VariantGroup[]): Table[] {
       formatMs(c.p90Ms),
       formatMs(c.p99Ms),
       formatMs(c.maxMs),
+      formatNumber(c.corednsRequestsPerSecond),
+      formatRate(c.cacheHitRatio),
     ]);
   });
   if (conditions.length)
@@ -43,8 +48,43 @@ export function dnsTables(g: readonly VariantGroup[]): Table[] {
         'p90',
         'p99',
         'max',
+        'CoreDNS requests/s',
+        'cache hit ratio',
       ],
       rows: conditions,
+    });
+  const cache = g.flatMap((v) => {
+    const r = firstCountedRep(v);
+    const f = r && dnsCacheFiguresOf(r);
+    return f
+      ? [
+          [
+            variantLabel(v),
+            f.dnsMode,
+            formatNumber(f.corednsRequestsPerSecond),
+            formatRate(f.cacheHitRatio),
+            formatCount(f.conntrackDnsEntriesP50),
+            formatCount(f.conntrackDnsEntriesMax),
+            formatCount(f.upstreamTcpConnectionsMax),
+          ],
+        ]
+      : [];
+  });
+  // Results from before these figures existed have none of them: no table of dashes.
+  if (cache.some((row) => row.slice(2).some((x) => x !== '–')))
+    tables.push({
+      caption:
+        "What the node-local cache changes, per variant (first repetition): CoreDNS requests/s over the conditions (behind the caches in nodelocal mode), the caches' hit ratio, conntrack entries for UDP port 53 summed over the real nodes (sampled every 5 s during the load), TCP connections to port 53 from the nodes (the caches' to kube-dns-upstream)",
+      head: [
+        'variant',
+        'DNS mode',
+        'CoreDNS requests/s',
+        'cache hit ratio',
+        'conntrack UDP/53 entries p50',
+        'max',
+        'TCP to upstream max',
+      ],
+      rows: cache,
     });
   const dnsperf = g.flatMap((v) => {
     const r = firstCountedRep(v);

@@ -1,7 +1,7 @@
 /**
  * Test input built from a real results file (docs/results): the measurements not in the shipped examples yet
- * (connectionLatency per size and during churn, dns with conditions, dnsperf and conntrack), NodeLocal DNSCache
- * variants, every variant state (passed, SLO failed, invalid, failed), and hostile strings in every place a
+ * (connectionLatency per size and during churn, dns with conditions and the servers' counters in each, dnsperf,
+ * conntrack, the node-local cache's figures), NodeLocal DNSCache variants, every variant state (passed, SLO failed, invalid, failed), and hostile strings in every place a
  * user string can reach the page: the scenario name and text, a phase name, a variant id, validity reasons.
  */
 import { readFileSync } from 'node:fs';
@@ -102,8 +102,11 @@ function withNewMeasurements(v: VariantResult, i: number): VariantResult {
       },
     });
   }
-  const conditions = ['steady', 'coredns-rollout', 'coredns-killed', 'service-churn'].map((name, k) => {
-    const failureRate = local ? 0 : [0, 0.004, 0.03, 0.001][k]!;
+  const names = ['steady', 'coredns-rollout', 'coredns-killed', 'service-churn', 'coredns-down'];
+  // The cache's own failure mode: a condition only nodelocal variants have.
+  if (local) names.push('nodelocal-killed');
+  const conditions = names.map((name, k) => {
+    const failureRate = local ? [0, 0, 0, 0, 0.02, 0.4][k]! : [0, 0.004, 0.03, 0.001, 0.8][k]!;
     return {
       name,
       dnsMode: v.variant.dns,
@@ -116,8 +119,20 @@ function withNewMeasurements(v: VariantResult, i: number): VariantResult {
       failureRate,
       p50Ms: local ? 0.3 : 0.9,
       p90Ms: local ? 0.5 : 2,
-      p99Ms: local ? 1.2 : [5, 40, 5000, 9][k]!,
+      p99Ms: local ? 1.2 : [5, 40, 5000, 9, 9000][k]!,
       maxMs: 5000,
+      servers: {
+        scrapedFromMs: 0,
+        scrapedToMs: 10_000,
+        corednsRequests: local ? 30 : 8000,
+        corednsRequestsPerSecond: local ? 3 : 800,
+        cacheRequests: local ? 8000 : null,
+        cacheHits: local ? 7970 : null,
+        cacheMisses: local ? 30 : null,
+        cacheHitRatio: local ? 0.9963 : null,
+        firstHopRequests: 8000,
+      },
+      okBeforeScrape: 3990,
     };
   });
   const counters = (insertFailed: number) => ({
@@ -139,6 +154,15 @@ function withNewMeasurements(v: VariantResult, i: number): VariantResult {
       failureRate: local ? 0 : 0.00875,
       p50Ms: local ? 0.3 : 0.9,
       p99Ms: local ? 1.2 : 900,
+      steadyFailureRate: local ? 0 : 0.0005,
+      killedFailureRate: local ? 0 : 0.03,
+      downFailureRate: local ? 0.02 : 0.8,
+      nodelocalKilledFailureRate: local ? 0.4 : null,
+      corednsRequestsPerSecond: local ? 3 : 800,
+      cacheHitRatio: local ? 0.9963 : null,
+      conntrackDnsEntriesP50: local ? 0 : 11_000,
+      conntrackDnsEntriesMax: local ? 2 : 12_400,
+      upstreamTcpConnectionsMax: local ? 2 : 0,
     },
     details: {
       conditions,

@@ -1,6 +1,8 @@
 /**
- * What the DNS measurement does to CoreDNS: a rolling restart as `kubectl rollout restart` makes it, and a
- * SIGKILL of one CoreDNS process (the node agent restarts it with backoff, as a kubelet would).
+ * What the DNS measurement does to CoreDNS: a rolling restart as `kubectl rollout restart` makes it, a
+ * SIGKILL of one CoreDNS process (the node agent restarts it with backoff, as a kubelet would), and every
+ * CoreDNS process stopped (SIGSTOP) for a fixed time, then continued: an outage of every replica whose
+ * effect does not depend on timing.
  */
 import { readFileSync } from 'node:fs';
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
@@ -76,7 +78,55 @@ export async function killCoreDns(kc: KubeConfig, lab: string): Promise<Kill> {
   return { pod: pod.metadata!.name!, node: pod.spec!.nodeName!, pid, atMs: Date.now() };
 }
 
-function comm(pid: number): string {
+/** Every CoreDNS process stopped: the pods, their processes and when. */
+export interface Outage {
+  readonly pods: readonly string[];
+  readonly pids: readonly number[];
+  readonly atMs: number;
+  /** When they were continued (SIGCONT); absent while they are still stopped. */
+  toMs?: number;
+}
+
+/**
+ * SIGSTOPs the coredns process of every CoreDNS pod. Every running pod must have its process first (one
+ * restarting after a kill would come up during the outage and answer): waits up to 60 s for that.
+ */
+export async function stopEveryCoreDns(kc: KubeConfig, lab: string, signal: AbortSignal): Promise<Outage> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const found = await until(
+    'every CoreDNS pod to have a running coredns process',
+    async () => {
+      const pods = (await core.listNamespacedPod({ namespace: ns, labelSelector: selector })).items.filter(
+        (p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running',
+      );
+      const pids = await Promise.all(
+        pods.map(async (p) =>
+          (await netnsPids(sandboxNetns(lab, p.metadata!.uid!))).find((x) => comm(x) === 'coredns'),
+        ),
+      );
+      return pods.length && pids.every((x) => x !== undefined)
+        ? { pods: pods.map((p) => p.metadata!.name!), pids: pids as number[] }
+        : undefined;
+    },
+    60_000,
+    signal,
+  );
+  for (const pid of found.pids) process.kill(pid, 'SIGSTOP');
+  return { ...found, atMs: Date.now() };
+}
+
+/** SIGCONT to every process an outage stopped; one that has gone since is no error. */
+export function continueCoreDns(o: Outage): void {
+  for (const pid of o.pids)
+    try {
+      if (comm(pid) === 'coredns') process.kill(pid, 'SIGCONT');
+    } catch {
+      // gone (the lab was taken down): nothing to continue
+    }
+  o.toMs = Date.now();
+}
+
+export function comm(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {

@@ -31,3 +31,19 @@ test('no observations: a null p99, zero counts', () => {
   assert.equal(d.requests, 0);
   assert.equal(d.p99Ms, null);
 });
+
+test('a counter lower at stop than at start was reset by a restart: it counts from zero', () => {
+  const cache = (hits: number, misses: number) =>
+    `coredns_cache_hits_total{server="dns://169.254.20.10:53",type="success",zones="cluster.local."} ${hits}\n` +
+    `coredns_cache_misses_total{server="dns://169.254.20.10:53",zones="cluster.local."} ${misses}\n`;
+  const start = scrape({
+    a: text(1000, 1000, 0, 1000) + cache(900, 100),
+    b: text(10, 10, 0, 10) + cache(5, 5),
+  });
+  const end = scrape({ a: text(40, 40, 0, 40) + cache(30, 10), b: text(30, 30, 0, 30) + cache(15, 15) });
+  const d = coreDnsDelta(start, end);
+  assert.equal(d.requests, 40 + 20);
+  assert.equal(d.cacheHits, 30 + 10);
+  assert.equal(d.cacheMisses, 10 + 10);
+  assert.equal(d.responsesByRcode.NOERROR, 40 + 20);
+});

@@ -5,7 +5,8 @@
  */
 import type { ClientHeader, LookupLine } from '../traffic/dns-lookups.ts';
 
-export type ConditionName = 'steady' | 'coredns-rollout' | 'coredns-killed' | 'service-churn';
+export type ConditionName =
+  'steady' | 'coredns-rollout' | 'coredns-killed' | 'coredns-down' | 'nodelocal-killed' | 'service-churn';
 
 /** [fromMs, toMs) in epoch ms. */
 export interface Window {

@@ -2,14 +2,17 @@
  * DNS as applications see it: a client pod on real node 1 looks Service names up through glibc (getaddrinfo:
  * parallel A/AAAA, the pod's search path and ndots:5) at a fixed rate from the first phase to the end, and
  * each lookup's latency and outcome are attributed by due time to a condition: the phases (`service-churn`),
- * then, in stop(), `steady`, `coredns-rollout` (a rolling restart of CoreDNS) and `coredns-killed` (SIGKILL of
- * one CoreDNS process). dnsperf adds raw query load from real node 2; `conntrack -S` is read on every real node
- * before and after. The conntrack race of the seed talk is not emulated: this kernel resolves it (design §4).
- * Source: the client's per-lookup lines, dnsperf's statistics, conntrack -S, and CoreDNS's own counters
- * (coredns-metrics.ts). Units: ms, counts, rates 0–1.
+ * then, in stop(), `steady`, `coredns-rollout` (a rolling restart of CoreDNS), `coredns-killed` (SIGKILL of
+ * one CoreDNS process), `nodelocal-killed` (SIGKILL of the node-local cache on node 1, nodelocal mode only) and
+ * `coredns-down` (every CoreDNS process stopped for the whole window: the lookups due in its first seconds
+ * cannot be answered within the resolver's timeout, whatever the machine's load). dnsperf adds raw query load
+ * from real node 2; `conntrack -S` is read on every real node before and after, conntrack entries for port 53
+ * and TCP connections to port 53 are sampled during the load (dns-node-samples.ts), and the servers' own
+ * counters are scraped at every window's edge (dns-servers.ts). The conntrack race of the seed talk is not
+ * emulated: this kernel resolves it (design §4). Units: ms, counts, rates 0–1.
  */
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { sleep, sleepUnlessAborted } from '../../infra/lab/processes.ts';
+import { sleep } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import { until } from './client-pod.ts';
 import { deleteAgentJob, runAgentJob, startAgentJob } from '../cluster/agent-job.ts';
@@ -20,12 +23,20 @@ import { parseClientLog, type ClientHeader, type LookupLine } from '../traffic/d
 import type { DnsperfSummary } from '../traffic/dnsperf.ts';
 import { conditionStats, lookupsIn, type ConditionStats, type Window } from './dns-conditions.ts';
 import { conntrackDelta, conntrackStats, type ConntrackCounters } from './conntrack-stats.ts';
-import { killCoreDns, rolloutRestartCoreDns, type Kill } from './coredns-disruption.ts';
-import { coreDnsDelta, scrapeCoreDns, type CoreDnsFigures, type CoreDnsScrape } from './coredns-metrics.ts';
+import { coreDnsDelta, type CoreDnsFigures } from './coredns-metrics.ts';
+import {
+  conditionUnavailable,
+  runCondition,
+  type DnsConditionName,
+  type DnsEvents,
+} from './dns-condition-run.ts';
+import { scrapeServers, windowServers, type ServerScrape } from './dns-servers.ts';
+import { startNodeSampler, type NodeSampleSummary } from './dns-node-samples.ts';
+import { dnsDefinition, dnsSource, dnsSummary, type ConditionResult } from './dns-definition.ts';
 
 export interface DnsParams {
   readonly lookupsPerSecond: number;
-  readonly conditions: readonly ('steady' | 'coredns-rollout' | 'coredns-killed')[];
+  readonly conditions: readonly DnsConditionName[];
   readonly conditionSeconds: number;
   readonly dnsperfQps: number;
   readonly dnsperfSeconds: number;
@@ -43,14 +54,13 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
   const dnsMode = ctx.state?.spec.dns ?? 'coredns';
   const errors: string[] = [];
   const skipped: string[] = [];
-  // What the target does not allow: a kill needs the node's process table, a rollout writes to kube-system.
-  const unavailable = (c: DnsParams['conditions'][number]): string | undefined =>
-    c === 'coredns-killed' && !lab
-      ? apiOnlyReason('the coredns-killed condition (SIGKILL of a CoreDNS process)')
-      : c === 'coredns-rollout' && !ctx.target.options.writesOutsideNamespace
-        ? "skipped: the coredns-rollout condition restarts CoreDNS in kube-system, outside the run's namespace; pass --allow-cluster-writes"
-        : undefined;
-  if (!lab) skipped.push(apiOnlyReason('conntrack -S on the nodes'));
+  const unavailable = (c: DnsConditionName) =>
+    conditionUnavailable(c, {
+      dnsMode,
+      lab: !!lab,
+      writesOutsideNamespace: !!ctx.target.options.writesOutsideNamespace,
+    });
+  if (!lab) skipped.push(apiOnlyReason('conntrack -S, conntrack -L and ss on the nodes'));
   for (const c of params.conditions) {
     const why = unavailable(c);
     if (why) skipped.push(why);
@@ -59,20 +69,25 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
     void errors.push(`${what}: ${err instanceof Error ? err.message : err}`);
   const windows: Window[] = [];
   const phases: Window[] = [];
+  // The servers' counters at each window's edges, by window (the scrape before it and the one after).
+  const edges = new Map<string, readonly [ServerScrape, ServerScrape]>();
+  let firstScrape: ServerScrape | undefined;
   const conntrack: Record<string, { before: ConntrackCounters; after: ConntrackCounters }> = {};
-  const events: { rollout?: { fromMs: number; toMs: number }; kill?: Kill } = {};
+  const events: DnsEvents = {};
   let client: V1Pod | undefined;
   let clientText = '';
   let perf: Promise<DnsperfSummary | undefined> = Promise.resolve(undefined);
   let dnsperf: DnsperfSummary | undefined;
-  let coreDns0: CoreDnsScrape | undefined;
   let coreDns: CoreDnsFigures | undefined;
-  // CoreDNS's own counters are a second source, not the measurement: a pod IP the harness (or, through a
-  // kubeconfig, the apiserver) cannot reach, as in a vxlan lab, skips them with the reason.
-  const coreDnsScrape = () =>
-    scrapeCoreDns(ctx.kc, ctx.target).catch((err: unknown) => {
-      skipped.push(`skipped: CoreDNS's own metrics: ${err instanceof Error ? err.message : err}`);
-      return undefined;
+  let sampler: ReturnType<typeof startNodeSampler> | undefined;
+  let nodeSamples: NodeSampleSummary | undefined;
+  const clientNode = nodes[0]?.name ?? '';
+  // The servers' own counters are a second source, not the measurement: a pod IP the harness (or, through a
+  // kubeconfig, the apiserver) cannot reach, as in a vxlan lab, skips them with the reason (once).
+  const scrape = () =>
+    scrapeServers(ctx.kc, ctx.target, dnsMode, (what, err) => {
+      const why = `skipped: ${what}: ${err instanceof Error ? err.message : err}`;
+      if (!skipped.includes(why)) skipped.push(why);
     });
   let phaseFromMs = 0;
   let lastMarkMs = 0;
@@ -135,19 +150,6 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
     await deleteAgentJob(ctx.kc, ctx.target, 'dns-client');
   }
 
-  async function runCondition(name: DnsParams['conditions'][number]): Promise<void> {
-    const fromMs = Date.now();
-    const seconds = params.conditionSeconds * 1000;
-    if (name === 'coredns-rollout') {
-      await rolloutRestartCoreDns(ctx.kc, ctx.signal);
-      events.rollout = { fromMs, toMs: Date.now() };
-    }
-    if (name === 'coredns-killed') events.kill = await killCoreDns(ctx.kc, lab!.spec.name);
-    const from = events.kill && name === 'coredns-killed' ? events.kill.atMs : fromMs;
-    await sleepUnlessAborted(Math.max(0, from + seconds - Date.now()), ctx.signal);
-    windows.push({ name, fromMs: from, toMs: Date.now() });
-  }
-
   /** Waits for the lookups due before `endMs` to answer, up to the longest a glibc query can wait. */
   async function drain(endMs: number): Promise<void> {
     for (;;) {
@@ -167,9 +169,24 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
       fromMs: phaseFromMs,
       toMs: phases.length ? lastMarkMs : Date.now(),
     });
+    let edge = await scrape();
+    if (firstScrape) edges.set('service-churn', [firstScrape, edge]);
     for (const c of params.conditions) {
       if (ctx.signal.aborted) break;
-      if (!unavailable(c)) await runCondition(c).catch(fail(`condition ${c}`));
+      if (unavailable(c)) continue;
+      const before = windows.length;
+      await runCondition(c, {
+        kc: ctx.kc,
+        lab,
+        clientNode,
+        seconds: params.conditionSeconds,
+        signal: ctx.signal,
+        events,
+      }).then((w) => void windows.push(w), fail(`condition ${c}`));
+      const next = await scrape();
+      // A condition that failed before its window began has no window, and no figures.
+      if (windows.length > before) edges.set(c, [edge, next]);
+      edge = next;
     }
     if (!ctx.signal.aborted) await drain(windows.at(-1)!.toMs);
     const readAtMs = Date.now();
@@ -191,7 +208,9 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
       try {
         if (!nodes.length) throw new Error('the DNS measurement needs a real node');
         await snapshotConntrack('before');
-        coreDns0 = await coreDnsScrape();
+        firstScrape = await scrape();
+        if (lab?.realNodes?.length)
+          sampler = startNodeSampler(lab.realNodes, 5000, (what, err) => fail(what)(err));
         const list = await names();
         await startClient(list);
         if (params.dnsperfQps > 0) {
@@ -220,9 +239,11 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
       if (stopped) return;
       stopped = true;
       if (client) await observeConditions();
+      nodeSamples = await sampler?.stop();
       dnsperf = await perf;
-      const coreDns1 = coreDns0 && (await coreDnsScrape());
-      if (coreDns0 && coreDns1) coreDns = coreDnsDelta(coreDns0, coreDns1);
+      const first = firstScrape?.coredns;
+      const last = first && (await scrape()).coredns;
+      if (first && last) coreDns = coreDnsDelta(first, last);
       await snapshotConntrack('after');
     },
     collect(): MeasurementResult {
@@ -237,9 +258,17 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
         dnsMode,
         conditions.flatMap((c) => c.lookups),
       );
-      const of = (name: string) => conditions.find((c) => c.stats.name === name)?.stats;
-      const failures = (s?: ConditionStats) => (s ? s.lookups - s.ok : null);
-      const delta = conntrackDelta(conntrack);
+      const results: ConditionResult[] = conditions.map(({ stats: c, lookups }) => {
+        const pair = edges.get(c.name);
+        if (!pair) return c;
+        const endMs = pair[1].atMs;
+        const okBeforeScrape = lookups.filter((l) => l.outcome === 'ok' && l.startMs + l.latencyMs <= endMs);
+        return {
+          ...c,
+          servers: windowServers(pair[0], pair[1], dnsMode, clientNode),
+          okBeforeScrape: okBeforeScrape.length,
+        };
+      });
       // A client that could not keep its schedule sent its lookups late: a short disruption may have gone unseen.
       const starved = conditions
         .map((c) => c.stats)
@@ -249,39 +278,25 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
         );
       return {
         name: 'dns',
-        definition: `glibc getaddrinfo lookups (AF_UNSPEC: parallel A/AAAA; search path and ndots:5 from the pod's resolv.conf) of Service names from a pod on real node 1, ${params.lookupsPerSecond}/s open-model, attributed by due time to conditions: service-churn (the phases), then ${params.conditions.join(', ') || 'none'} (${params.conditionSeconds} s each; a rollout until it finishes; killed: from the SIGKILL of one CoreDNS process). Outcome: ok; nxdomain = ENOTFOUND for a name that exists; EAI_AGAIN is timeout when it took ≥ the resolver timeout (${header ? header.timeoutMs / 1000 : 5} s), else servfail (a refused query included); a lookup still unanswered at the end is a timeout. Failure rate = not ok / lookups; latencies of every lookup, whatever its outcome. dnsperf: ${params.dnsperfQps ? `${params.dnsperfQps} qps for ${params.dnsperfSeconds} s from the first phase, from real node 2, replaying the search-path queries of the same names` : 'off'}. conntrack -S summed over CPUs per real node, before and after. The conntrack race of parallel A/AAAA is not emulated (this kernel resolves it: clash_resolve).`,
-        source:
-          "the DNS client's per-lookup lines (scalelab agent dns-client), dnsperf statistics, conntrack -S, CoreDNS's /metrics (:9153) at start and stop",
+        definition: dnsDefinition(params, header?.timeoutMs, dnsMode),
+        source: dnsSource,
         units: 'ms; counts; rates 0–1',
-        summary: {
-          lookups: all.lookups,
-          failures: failures(all),
-          failureRate: all.failureRate,
-          p50Ms: all.p50Ms,
-          p99Ms: all.p99Ms,
-          timeouts: all.timeout,
-          churnFailureRate: of('service-churn')?.failureRate ?? null,
-          steadyFailures: failures(of('steady')),
-          steadyFailureRate: of('steady')?.failureRate ?? null,
-          rolloutFailures: failures(of('coredns-rollout')),
-          rolloutFailureRate: of('coredns-rollout')?.failureRate ?? null,
-          killedFailures: failures(of('coredns-killed')),
-          killedFailureRate: of('coredns-killed')?.failureRate ?? null,
-          dnsperfQps: dnsperf?.qps ?? null,
-          dnsperfLost: dnsperf?.queriesLost ?? null,
-          conntrackInsertFailed: delta.insert_failed ?? null,
-          conntrackDrop: delta.drop ?? null,
-          conntrackClashResolve: delta.clash_resolve ?? null,
-          corednsRequests: coreDns?.requests ?? null,
-          corednsServfail: coreDns ? (coreDns.responsesByRcode.SERVFAIL ?? 0) : null,
-          corednsP99Ms: coreDns?.p99Ms ?? null,
-        },
+        summary: dnsSummary({
+          all,
+          conditions: results,
+          dnsperf,
+          conntrackDelta: conntrackDelta(conntrack),
+          coredns: coreDns,
+          nodes: nodeSamples,
+        }),
         details: {
-          conditions: conditions.map((c) => c.stats),
+          dnsMode,
+          conditions: results,
           phases: phases.map((w) => stats(w).stats),
           dnsperf: dnsperf ?? null,
           conntrack,
           conntrackRaceEmulated: false,
+          nodeSamples: nodeSamples ?? null,
           events,
           coredns: coreDns ?? null,
         },

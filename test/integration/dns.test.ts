@@ -1,3 +1,10 @@
+/**
+ * The DNS measurement on a real lab (CoreDNS alone). It asserts what the measurement must get right whatever
+ * the timing on a loaded machine: every lookup has exactly one outcome, each window holds exactly the lookups
+ * its rate makes due, CoreDNS counted at least the queries of the lookups it answered, the disruptions are
+ * recorded with their times inside their windows, no name that exists is NXDOMAIN. Failures are asserted only
+ * where the fault makes them certain: every CoreDNS stopped for 10 s, longer than the resolver's 5 s timeout.
+ */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -6,62 +13,125 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listNetns, belongsToLab } from '../../infra/lab/netns.ts';
 import type { RunResults } from '../../runners/results/schema.ts';
-import type { ConditionStats } from '../../runners/measurements/dns-conditions.ts';
+import type { ConditionResult } from '../../runners/measurements/dns-definition.ts';
+import type { DnsEvents } from '../../runners/measurements/dns-condition-run.ts';
+import type { NodeSampleSummary } from '../../runners/measurements/dns-node-samples.ts';
+import { notJudgedExitCode } from '../../runners/run-outcome.ts';
 import { scalelab } from './helpers.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/dns.yaml', import.meta.url));
 const lab = 'dnsit';
-const rate = 400; // lookupsPerSecond in the fixture
+// From the fixture; the resolver's timeout is glibc's default (the pod's resolv.conf sets none).
+const rate = 400;
+const conditionSeconds = 10;
+const resolverTimeoutS = 5;
 
-describe('the DNS measurement', { timeout: 600_000 }, () => {
+describe('the DNS measurement', { timeout: 900_000 }, () => {
   after(async () => {
     await scalelab(['lab', 'down', '--name', lab]);
   });
 
-  test('counts the failures of a CoreDNS kill, and none in steady state through CoreDNS', async () => {
+  test('every lookup counted once, against its rate and CoreDNS; an outage of every CoreDNS fails lookups', async () => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-dns-'));
-    const r = await scalelab(['run', fixture, '--out', out, '--lab', lab]);
-    assert.ok([0, 3].includes(r.code), `exit ${r.code}\n${r.stderr.slice(-3000)}`);
+    const r = await scalelab(['run', fixture, '--out', out, '--lab', lab], 900_000);
+    // 5: the self-audit found the loaded machine unfit to judge (the variant is invalid); the DNS figures are
+    // still there, and what is asserted below holds whatever the load.
+    assert.ok([0, 3, notJudgedExitCode].includes(r.code), `exit ${r.code}\n${r.stderr.slice(-3000)}`);
     const [file] = readdirSync(out);
     const results = JSON.parse(readFileSync(join(out, file!), 'utf8')) as RunResults;
     const [v] = results.variants;
     const dns = v!.measurements.find((m) => m.name === 'dns')!;
-    assert.deepEqual(dns.errors, []);
-    const details = dns.details as { conditions: ConditionStats[]; dnsperf: { queriesSent: number } };
+    // A CPU-starved client is the machine's doing, named in errors (the variant is then invalid): not a bug.
+    assert.deepEqual(
+      dns.errors.filter((e) => !/CPU-starved/.test(e)),
+      [],
+    );
+    const details = dns.details as {
+      dnsMode: string;
+      conditions: ConditionResult[];
+      events: DnsEvents;
+      nodeSamples: NodeSampleSummary;
+      dnsperf: { queriesSent: number };
+      conntrack: Record<string, { before: object; after: object }>;
+    };
+    assert.equal(details.dnsMode, 'coredns');
     const c = Object.fromEntries(details.conditions.map((x) => [x.name, x]));
-    assert.deepEqual(Object.keys(c), ['service-churn', 'steady', 'coredns-rollout', 'coredns-killed']);
+    assert.deepEqual(Object.keys(c), [
+      'service-churn',
+      'steady',
+      'coredns-rollout',
+      'coredns-killed',
+      'coredns-down',
+    ]);
+    assert.ok(
+      dns.skipped?.some((s) => /nodelocal-killed condition .*CoreDNS alone/.test(s)),
+      `nodelocal-killed skipped with its reason: ${dns.skipped}`,
+    );
+
     for (const x of details.conditions) {
       assert.equal(x.dnsMode, 'coredns');
-      const seconds = x.name === 'service-churn' ? 1 : 10;
-      assert.ok(
-        x.lookups >= seconds * 200 * 0.95,
-        `${x.name}: ${x.lookups} lookups in ≥ ${seconds} s at 200/s`,
-      );
+      // Every lookup has exactly one outcome; late and unanswered are kinds of timeout.
+      assert.equal(x.ok + x.servfail + x.nxdomain + x.timeout + x.otherErrors, x.lookups, x.name);
+      assert.ok(x.late + x.unanswered <= x.timeout, x.name);
+      // The window holds exactly the lookups due in it (lookup i due at start + i / rate), answered or not.
+      const due = ((x.toMs - x.fromMs) * rate) / 1000;
+      assert.ok(Math.abs(x.lookups - due) <= 1, `${x.name}: ${x.lookups} lookups, ${due} due`);
+      // No unexpected NXDOMAIN: the names looked up exist for the whole run.
+      assert.equal(x.nxdomain, 0, x.name);
     }
+    const sum = (f: (x: ConditionResult) => number) => details.conditions.reduce((n, x) => n + f(x), 0);
+    assert.equal(
+      dns.summary.lookups,
+      sum((x) => x.lookups),
+    );
+    assert.equal(
+      dns.summary.failures,
+      sum((x) => x.lookups - x.ok),
+    );
+    assert.equal(dns.summary.killedFailures, c['coredns-killed']!.lookups - c['coredns-killed']!.ok);
+    assert.equal(dns.summary.steadyFailures, c.steady!.lookups - c.steady!.ok);
 
-    // The kill is counted: not zero, and not hidden from the summary.
+    // CoreDNS's own count: an ok lookup is at least an A and an AAAA query CoreDNS answered (and counted)
+    // before the client logged it; in steady state no CoreDNS restarts, so its counters are complete.
+    const steady = c.steady!;
+    assert.ok(steady.servers && steady.okBeforeScrape !== undefined, JSON.stringify(steady));
+    assert.ok(
+      (steady.servers.firstHopRequests ?? -1) >= steady.okBeforeScrape!,
+      `CoreDNS counted ${steady.servers.firstHopRequests} requests for ${steady.okBeforeScrape} ok lookups`,
+    );
+    assert.equal(steady.servers.cacheHitRatio, null, 'no node-local cache in coredns mode');
+
+    // The kill and the outage are recorded, with their times inside their windows.
+    const kill = details.events.kill!;
     const killed = c['coredns-killed']!;
-    const killedFailures = killed.lookups - killed.ok;
-    assert.ok(killedFailures > 0, `failures while CoreDNS was killed: ${JSON.stringify(killed)}`);
-    assert.equal(dns.summary.killedFailures, killedFailures);
-    assert.ok((dns.summary.failures ?? 0) >= killedFailures);
-    assert.ok((dns.summary.failureRate ?? 0) > 0);
-    // Every lookup is accounted for by an outcome.
-    const k = killed;
-    assert.equal(k.ok + k.servfail + k.nxdomain + k.timeout + k.otherErrors, k.lookups);
+    assert.ok(kill.pid > 0 && kill.atMs >= killed.fromMs && kill.atMs <= killed.toMs, JSON.stringify(kill));
+    const outage = details.events.outage!;
+    const down = c['coredns-down']!;
+    assert.ok(outage.pods.length >= 1 && outage.pids.length === outage.pods.length, JSON.stringify(outage));
+    assert.equal(outage.atMs, down.fromMs);
+    // (A timer may fire a millisecond early.)
+    assert.ok(outage.toMs! >= outage.atMs + conditionSeconds * 1000 - 5, JSON.stringify(outage));
+    // Lookups due from 1 s into the outage to 1 s before (its end − the resolver's timeout) cannot be
+    // answered within the timeout: nothing answers until the SIGCONT. Each of them fails, whatever the load.
+    const certain = Math.floor((conditionSeconds - resolverTimeoutS - 2) * rate) - 1;
+    assert.ok(
+      down.lookups - down.ok >= certain,
+      `${down.lookups - down.ok} failures while every CoreDNS was stopped, ≥ ${certain} certain`,
+    );
+    assert.equal(dns.summary.downFailures, down.lookups - down.ok);
+    assert.ok(down.failuresDueMs!.first <= 1000, JSON.stringify(down.failuresDueMs));
 
-    // Steady state through CoreDNS (NodeLocal DNSCache cannot be built here): no failure at all.
-    assert.equal(c.steady!.lookups - c.steady!.ok, 0, JSON.stringify(c.steady));
-    assert.equal(dns.summary.steadyFailures, 0);
-    assert.equal(dns.summary.steadyFailureRate, 0);
-    // No unexpected NXDOMAIN anywhere: the names looked up exist for the whole run.
-    for (const x of details.conditions) assert.equal(x.nxdomain, 0, x.name);
+    // conntrack during the load: kube-proxy's DNAT of every lookup's queries leaves UDP entries for ~30 s.
+    const samples = details.nodeSamples;
+    assert.ok(samples.samples.length >= 2, `${samples.samples.length} samples`);
+    for (const s of samples.samples)
+      assert.deepEqual(Object.keys(s.udp53Entries).sort(), ['real-node-1', 'real-node-2']);
+    assert.ok((samples.udp53EntriesMax ?? 0) > 0, JSON.stringify(samples.samples.slice(0, 3)));
+    assert.equal(dns.summary.conntrackDnsEntriesMax, samples.udp53EntriesMax);
 
-    assert.ok(details.dnsperf.queriesSent > 1000, 'dnsperf ran');
-    const conntrack = (dns.details as { conntrack: Record<string, { before: object; after: object }> })
-      .conntrack;
-    assert.deepEqual(Object.keys(conntrack).sort(), ['real-node-1', 'real-node-2']);
-    assert.ok('clash_resolve' in conntrack['real-node-1']!.after);
+    assert.ok(details.dnsperf.queriesSent > 0, 'dnsperf ran');
+    assert.deepEqual(Object.keys(details.conntrack).sort(), ['real-node-1', 'real-node-2']);
+    assert.ok('clash_resolve' in details.conntrack['real-node-1']!.after);
     assert.deepEqual(
       (await listNetns()).filter((ns) => belongsToLab(ns, lab)),
       [],
