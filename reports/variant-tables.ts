@@ -8,6 +8,7 @@ import { formatByKey, formatMs, formatTime } from './format.ts';
 import { countedReps, groupState, median, type ScenarioGroup } from './groups.ts';
 import { keyFigures, measurementTitles } from './key-figures.ts';
 import { pairedByVersion } from './versions.ts';
+import { fold, type Folded } from './fold.ts';
 
 export interface Cell {
   readonly text: string;
@@ -17,10 +18,14 @@ export interface Cell {
 
 export interface VerdictRow {
   readonly variant: string;
+  readonly variantParts: string[];
   readonly run: string;
   readonly status: Cell;
   readonly cells: Cell[];
-  readonly reasons: string;
+  /** Validity reasons and errors, one a line, folded: a 60-line panic shows its first lines. */
+  readonly reasons: Folded;
+  /** The kept evidence of a failed or invalid run (logs, state, rule dumps), relative to the results file. */
+  readonly artifacts: string | null;
 }
 
 export interface VerdictTable {
@@ -62,27 +67,49 @@ export function verdictTable(s: ScenarioGroup): VerdictTable {
           ? { text: `pass: ${formatMs(v.valueMs)} ≤ ${formatMs(v.thresholdMs)}`, state: 'passed' }
           : { text: `FAIL: ${formatMs(v.valueMs)} > ${formatMs(v.thresholdMs)}`, state: 'slo-failed' };
       });
+      // Errors first: a failed variant's cause, before what the self-audit saw as a consequence.
       const reasons = [
-        ...(result.validity?.reasons ?? []),
         ...result.errors,
+        ...(result.validity?.reasons ?? []),
         ...(result.status === 'running' ? ['the run stopped before this variant finished'] : []),
       ];
       return {
         variant: result.id,
+        variantParts: idParts(result.id),
         run: `${formatTime(run.manifest.startedAt)}`,
         status: statusCell(result.status),
         cells,
-        reasons: reasons.join('; '),
+        reasons: fold(reasons.join('\n')),
+        artifacts: artifactsLink(result.artifacts),
       };
     }),
   );
   return { slos, rows };
 }
 
-export interface SideBySide {
-  readonly columns: { id: string; status: Cell; runs: string }[];
-  readonly sections: { title: string; rows: { label: string; cells: string[] }[] }[];
+/**
+ * The evidence directory as a relative link, or null: only a plain relative path (letters, digits, `._-/`,
+ * so `../` too: the page may sit below the results) is linked, so a results file cannot make the page link to
+ * a script or another host (`javascript:`, `//host`).
+ */
+function artifactsLink(p: unknown): string | null {
+  return typeof p === 'string' && /^[\w.-][\w./-]*$/.test(p) ? p : null;
 }
+
+/** An id cut after each dot and slash, so the template can offer line breaks there (`<wbr>`). */
+export function idParts(id: string): string[] {
+  return id.split(/(?<=[./])/);
+}
+
+export interface SideBySide {
+  readonly columns: { id: string; idParts: string[]; status: Cell; runs: string }[];
+  readonly sections: { title: string; rows: { label: string; cells: string[] }[] }[];
+  /** The same table cut into tables of at most `columnsPerTable` variants, each fitting a page's width. */
+  readonly parts: { columns: SideBySide['columns']; sections: SideBySide['sections']; caption: string }[];
+}
+
+/** Variants per side-by-side table: six columns of figures fit 1,140 px with their ids wrapped at the dots. */
+export const columnsPerTable = 6;
 
 /**
  * Key figures, one column per variant: the median over its judgeable repetitions (all of them, marked, if
@@ -94,6 +121,7 @@ export function sideBySide(s: ScenarioGroup): SideBySide {
     const { reps, judged } = countedReps(g);
     return {
       id: g.id,
+      idParts: idParts(g.id),
       status: statusCell(groupState(g)),
       runs: `${reps.length} of ${g.reps.length} ${g.reps.length === 1 ? 'run' : 'runs'}${judged ? '' : ' (none valid)'}`,
     };
@@ -112,5 +140,18 @@ export function sideBySide(s: ScenarioGroup): SideBySide {
     section.rows.push({ label: f.label, cells: cells.map((c) => c ?? '–') });
     sections.set(f.measurement, section);
   }
-  return { columns, sections: [...sections.values()] };
+  const all = [...sections.values()];
+  const parts: SideBySide['parts'] = [];
+  for (let i = 0; i < columns.length; i += columnsPerTable) {
+    const end = Math.min(i + columnsPerTable, columns.length);
+    parts.push({
+      columns: columns.slice(i, end),
+      sections: all.map((x) => ({
+        title: x.title,
+        rows: x.rows.map((r) => ({ label: r.label, cells: r.cells.slice(i, end) })),
+      })),
+      caption: columns.length > columnsPerTable ? `variants ${i + 1}–${end} of ${columns.length}` : '',
+    });
+  }
+  return { columns, sections: all, parts };
 }

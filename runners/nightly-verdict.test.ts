@@ -78,6 +78,33 @@ describe('nightlyVerdict', () => {
     assert.equal(nightlyExitCodes[v.status], 1);
     assert.match(v.lines[0]!, /failed: kube-proxy exited/);
   });
+  test('every variant invalid: "not judged", exit 5, never ok (so never the baseline)', () => {
+    const current = reps(1, 1);
+    for (const v of current[0]!.variants) {
+      v.status = 'invalid';
+      v.validity = { valid: false, reasons: ['the harness itself used 0.95 cores on average'] };
+    }
+    const v = nightlyVerdict(current, reps(1, 1));
+    assert.equal(v.status, 'not-judged');
+    assert.equal(nightlyExitCodes[v.status], 5);
+    assert.match(v.lines.join('\n'), /not judged: direct\.iptables-nft\.coredns invalid: the harness itself/);
+  });
+  test('one variant invalid among passed ones: still not judged, also on the first night', () => {
+    const current = reps(1, 1);
+    current[0]!.variants[1]!.status = 'invalid';
+    assert.equal(nightlyVerdict(current, []).status, 'not-judged');
+  });
+  test('a run that measured nothing (no variant ran) is not judged', () => {
+    const current = reps(1, 1);
+    (current[0] as { variants: RunResults['variants'] }).variants = [];
+    assert.equal(nightlyVerdict(current, reps(1, 1)).status, 'not-judged');
+  });
+  test('a failed variant beside invalid ones is a failure (exit 1), not merely not judged', () => {
+    const current = reps(1, 1);
+    current[0]!.variants[0]!.status = 'failed';
+    current[0]!.variants[1]!.status = 'invalid';
+    assert.equal(exitOf(current, reps(1, 1)), 1);
+  });
   test('an SLO failed without a regression: exit 3', () => {
     const current = reps(1, 1);
     current[0]!.variants[0]!.status = 'slo-failed';

@@ -10,15 +10,28 @@ import { compareSamples, compareWithBaseline } from '../reports/baseline.ts';
 import { countedReps, groupRuns, type VariantGroup } from '../reports/groups.ts';
 import { headroomOf } from '../reports/headroom-figures.ts';
 import { formatChange, formatNumber } from '../reports/format.ts';
+import { notJudgedExitCode } from './run-outcome.ts';
 
-/** Exit codes of `scalelab nightly`, worst first: 1 failure, 4 regression, 3 SLO failed, 0 fine. */
-export type NightlyStatus = 'failed' | 'regression' | 'slo-failed' | 'ok';
+/**
+ * Exit codes of `scalelab nightly`, worst first: 1 failure, 4 regression, 3 SLO failed, 5 not judged (a variant
+ * invalid, or nothing measured: the night says nothing either way and never becomes a baseline), 0 fine.
+ */
+export type NightlyStatus = 'failed' | 'regression' | 'slo-failed' | 'not-judged' | 'ok';
 export const nightlyExitCodes: Record<NightlyStatus, number> = {
   failed: 1,
   regression: 4,
   'slo-failed': 3,
+  'not-judged': notJudgedExitCode,
   ok: 0,
 };
+/** Worst first: the night's status is the first of these any scenario reached. */
+export const nightlyOrder: readonly NightlyStatus[] = [
+  'failed',
+  'regression',
+  'slo-failed',
+  'not-judged',
+  'ok',
+];
 
 export interface NightlyVerdict {
   readonly status: NightlyStatus;
@@ -45,6 +58,13 @@ export function nightlyVerdict(
     r.variants.filter((v) => v.status === 'slo-failed').map((v) => v.id),
   );
   if (sloFailed.length) lines.push(`an SLO failed in ${sloFailed.join(', ')}`);
+  // An invalid variant (the self-audit found the lab unfit to measure) proves nothing either way: a night with
+  // one is not judged, so a broken lab can neither pass nor become tomorrow's baseline.
+  const invalid = current.flatMap((r) => r.variants.filter((v) => v.status === 'invalid'));
+  for (const v of invalid)
+    lines.push(`not judged: ${v.id} invalid: ${v.validity?.reasons.join('; ') || 'no reason recorded'}`);
+  const measuredNothing = current.every((r) => r.variants.length === 0);
+  if (measuredNothing) lines.push('not judged: no variant ran (every one skipped or none planned)');
 
   const [cur] = groupRuns(current);
   const base = groupRuns(baseline).find((b) => b.name === cur?.name);
@@ -73,7 +93,7 @@ export function nightlyVerdict(
       verdicts.push(k.verdict);
       if (k.verdict === 'regression') lines.push(`regression: ${g.id} headroom knee: ${k.line}`);
     }
-  } else lines.push('no baseline: the first good run of this scenario becomes it');
+  } else lines.push('no baseline: the first good (ok) run of this scenario becomes it');
   if (verdicts.length) lines.push(`figures against the baseline: ${countOf(verdicts)}`);
   const status: NightlyStatus = failed.length
     ? 'failed'
@@ -81,7 +101,9 @@ export function nightlyVerdict(
       ? 'regression'
       : sloFailed.length
         ? 'slo-failed'
-        : 'ok';
+        : invalid.length || measuredNothing
+          ? 'not-judged'
+          : 'ok';
   return { status, lines };
 }
 

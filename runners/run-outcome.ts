@@ -2,6 +2,8 @@
  * What a lab run and a kubeconfig run share at both ends: a variant's empty result, collecting its measurements,
  * and the process's exit code.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { PlannedRun } from '../scenarios/plan.ts';
 import type { RunResults, VariantResult } from './results/schema.ts';
 import type { Measurement } from './measurements/measurement.ts';
@@ -43,6 +45,41 @@ export async function collectMeasurements(
   });
 }
 
+/**
+ * Keeps the evidence of a failed or invalid variant beside the results (`<stem>-artifacts/<variant>/`) before
+ * what it ran on goes: `collect` copies what the target has (a lab's logs, state, rule dumps and status; a
+ * cluster namespace's pods and events), and the variant's errors and validity reasons are written beside them.
+ * Records the directory in the result; a collection that fails is said in a warning, never fails the run.
+ */
+export async function keepEvidence(
+  result: VariantResult,
+  resultsPath: string,
+  collect: (dir: string) => Promise<unknown>,
+  log: Log,
+): Promise<void> {
+  if (result.status !== 'failed' && result.status !== 'invalid') return;
+  const rel = artifactsPath(resultsPath, result.id);
+  const dir = join(dirname(resultsPath), rel);
+  mkdirSync(dir, { recursive: true });
+  const why = [
+    `variant ${result.id}: ${result.status}`,
+    ...result.errors.map((e) => `error: ${e}`),
+    ...(result.validity?.reasons ?? []).map((r) => `invalid: ${r}`),
+  ];
+  writeFileSync(join(dir, 'errors.txt'), `${why.join('\n')}\n`);
+  await timedStep(log, `evidence of ${result.id}: ${dir}`, () => collect(dir)).catch((err: unknown) =>
+    log({ kind: 'warn', message: `keeping the evidence of ${result.id} in ${dir}: ${err}` }),
+  );
+  result.artifacts = rel;
+}
+
+/** `<results stem>-artifacts/<variant id>`, the id made a single safe path segment (`v1.37.2_direct…-rep2`). */
+export function artifactsPath(resultsPath: string, variantId: string): string {
+  const stem = basename(resultsPath).replace(/\.json$/, '');
+  const id = variantId.replace(/#(\d+)$/, '-rep$1').replace(/[^\w.-]/g, '_');
+  return `${stem}-artifacts/${id}`;
+}
+
 /** The variant's verdict once its validity and SLOs are known (a failed variant stays failed), and its end time. */
 export function finishVariant(result: VariantResult): void {
   if (result.status !== 'failed') {
@@ -55,10 +92,23 @@ export function finishVariant(result: VariantResult): void {
   result.finishedAt = new Date().toISOString();
 }
 
-/** 130 interrupted, 1 a failure, 3 an SLO failed, 0 passed (docs/cli.md). */
+/**
+ * 130 interrupted, 1 a failure, 5 not judged (no variant passed or failed its SLOs: every one invalid, or none
+ * ran), 3 an SLO failed, 0 passed (docs/cli.md). "Not judged" is its own code so that CI can tell a broken lab
+ * from a good night: an all-invalid run used to exit 0.
+ */
 export function exitCodeOf(results: RunResults, aborted: boolean): number {
   const vs = results.variants;
   if (aborted) return 130;
   if (vs.some((v) => v.status === 'failed') || results.status === 'failed') return 1;
+  if (!vs.some(isJudged)) return notJudgedExitCode;
   return vs.some((v) => v.status === 'slo-failed') ? 3 : 0;
+}
+
+/** The exit code of a run (and a night) that measured nothing it could judge. */
+export const notJudgedExitCode = 5;
+
+/** A variant whose SLO verdicts stand: it finished, and the self-audit found the lab fit to measure. */
+export function isJudged(v: VariantResult): boolean {
+  return v.status === 'passed' || v.status === 'slo-failed';
 }

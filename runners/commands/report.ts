@@ -6,6 +6,7 @@ import type { RunResults } from '../results/schema.ts';
 import { classifyResultsFile, readResults } from '../../reports/read-results.ts';
 import { junitXml } from '../../reports/junit.ts';
 import { perfDataFiles } from '../../reports/perfdata.ts';
+import { rebaseArtifacts } from '../../reports/artifacts-link.ts';
 
 interface ReportOptions {
   out: string;
@@ -35,11 +36,12 @@ export function reportCommand(): Command {
           'report: no results files given',
           'name them, or pass --latest DIR for the newest in DIR',
         );
-      const runs = paths.map(readResults);
+      const out = resolve(opts.out);
+      // Evidence directories are recorded relative to each results file; the page links them from `out`.
+      const runs = paths.map((p) => rebaseArtifacts(readResults(p), resolve(p), out));
       const baseline = opts.baseline.map(readResults);
       // Loaded here, not at the top: vega and the templates would slow every other command's start.
       const { renderComparison } = await import('../../reports/render.ts');
-      const out = resolve(opts.out);
       mkdirSync(out, { recursive: true });
       writeFileSync(join(out, 'index.html'), await renderComparison(runs, { baseline }));
       writeFileSync(join(out, 'junit.xml'), junitXml(runs));

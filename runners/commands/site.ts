@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { classifyResultsFile } from '../../reports/read-results.ts';
+import { rebaseArtifacts } from '../../reports/artifacts-link.ts';
 
 export function siteCommand(): Command {
   return new Command('site')
@@ -17,7 +18,12 @@ export function siteCommand(): Command {
       const found = dirs.flatMap((d) => jsonFiles(resolve(d), out)).map(classifyResultsFile);
       // JSON with no `schema` (PerfData written by `report`, other tools' files) is not a results file gone
       // wrong; only scalelab documents the site cannot read are listed on the index.
-      const files = found.filter((f) => f.kind === 'results' || f.schema !== undefined);
+      const files = found
+        .filter((f) => f.kind === 'results' || f.schema !== undefined)
+        // Evidence links are recorded relative to each results file; run pages live in OUT/runs/.
+        .map((f) =>
+          f.kind === 'results' ? { ...f, results: rebaseArtifacts(f.results, f.file, join(out, 'runs')) } : f,
+        );
       const { renderSite } = await import('../../reports/site.ts');
       const started = performance.now();
       const pages = await renderSite(files, { isCurrent: (path, key) => pageKeyOf(join(out, path)) === key });
@@ -44,7 +50,8 @@ function jsonFiles(dir: string, skip: string, depth = 0): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((e) => {
-      if (e.name.startsWith('.') || e.name === 'node_modules') return [];
+      // `<run>-artifacts/` holds a failed variant's evidence (lab state, status JSON), never results.
+      if (e.name.startsWith('.') || e.name === 'node_modules' || e.name.endsWith('-artifacts')) return [];
       const path = join(dir, e.name);
       if (e.isDirectory()) return jsonFiles(path, skip, depth + 1);
       return e.isFile() && e.name.endsWith('.json') ? [path] : [];

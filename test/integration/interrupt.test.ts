@@ -1,6 +1,7 @@
 /**
  * Interrupts (issue 9): SIGINT or SIGTERM at any phase stops the run cleanly, keeps the partial results with
- * the reason, and takes the lab down; after kill -9 of the harness, `lab down` cleans everything.
+ * the reason, and takes the lab down; after kill -9 of the harness, `lab down` cleans everything. `lab up`
+ * interrupted exits 130 too (issue 19), and `lab logs` reads what the half-up lab wrote.
  */
 import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,17 +20,16 @@ const fixture = fileURLToPath(new URL('./fixtures/long-hold.yaml', import.meta.u
 const lab = 'itint';
 
 /** Starts `scalelab run` and resolves once its output shows `marker`. */
-function startRun(
-  out: string,
+function startRun(out: string, marker: RegExp) {
+  return startScalelab(['run', fixture, '--out', out, '--lab', lab], marker);
+}
+
+/** Starts a scalelab command and resolves `reached` once its output shows `marker`. */
+function startScalelab(
+  args: readonly string[],
   marker: RegExp,
 ): { child: ChildProcess; reached: Promise<void>; exit: Promise<number | null>; output: () => string } {
-  const child = spawn(
-    process.execPath,
-    [`${repoRoot}runners/scalelab.js`, 'run', fixture, '--out', out, '--lab', lab],
-    {
-      cwd: repoRoot,
-    },
-  );
+  const child = spawn(process.execPath, [`${repoRoot}runners/scalelab.js`, ...args], { cwd: repoRoot });
   let text = '';
   const reached = new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -121,5 +121,39 @@ describe('interrupting a run', { timeout: 900_000 }, () => {
     assert.equal(down.code, 0, down.stderr);
     await assertNothingLeft();
     assert.equal(await hostNetworkSnapshot(), hostBefore);
+  });
+});
+
+describe('interrupting `lab up`', { timeout: 300_000 }, () => {
+  const upLab = 'ev3';
+  after(async () => {
+    await scalelab(['lab', 'down', '--name', upLab]);
+  });
+
+  test('SIGINT while the apiserver comes up: exit 130; lab logs reads the logs; lab down cleans', async () => {
+    await scalelab(['lab', 'down', '--name', upLab]);
+    const up = startScalelab(['lab', 'up', '--name', upLab, '--fake-nodes', '20'], /… kube-apiserver/);
+    await up.reached;
+    up.child.kill('SIGINT');
+    assert.equal(await up.exit, 130, up.output().slice(-2000));
+    // What the interrupted lab left is still readable until it is taken down.
+    const one = await scalelab(['lab', 'logs', '--name', upLab, '--component', 'etcd', '--tail', '3']);
+    assert.equal(one.code, 0, one.stderr);
+    const lines = one.stdout.split('\n').filter(Boolean);
+    assert.ok(lines.length > 0 && lines.length <= 3, one.stdout);
+    const all = await scalelab(['lab', 'logs', '--name', upLab, '--tail', '1']);
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /^==> etcd <==$/m);
+    assert.match(all.stdout, /^==> kube-apiserver <==$/m);
+    const bad = await scalelab(['lab', 'logs', '--name', upLab, '--component', 'nope']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /has no log named "nope"[\s\S]*etcd/);
+    assert.equal((await scalelab(['lab', 'down', '--name', upLab])).code, 0);
+    assert.deepEqual(
+      (await listNetns()).filter((ns) => belongsToLab(ns, upLab)),
+      [],
+    );
+    const gone = await scalelab(['lab', 'logs', '--name', upLab]);
+    assert.equal(gone.code, 2, 'no lab, no logs: bad input');
   });
 });

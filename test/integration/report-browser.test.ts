@@ -15,6 +15,7 @@ import { classifyResultsFile, readResults } from '../../reports/read-results.ts'
 import { renderComparison } from '../../reports/render.ts';
 import { renderSite } from '../../reports/site.ts';
 import { hostile, syntheticResults } from '../../reports/testdata/synthetic.ts';
+import { wideResults } from '../../reports/testdata/wide.ts';
 import { scalelab } from './helpers.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,7 +65,7 @@ async function open(ctx: BrowserContext, name: string, html: string): Promise<Op
   return { page, errors, requests };
 }
 
-describe('report pages in headless Chromium', { timeout: 300_000 }, () => {
+describe('report pages in headless Chromium', { timeout: 900_000 }, () => {
   let browser: Browser;
   let strict: BrowserContext;
   let audit: BrowserContext;
@@ -88,6 +89,8 @@ describe('report pages in headless Chromium', { timeout: 300_000 }, () => {
       });
     }
     pages.push({ name: 'synthetic.html', html: await renderComparison([syntheticResults()]), charted: true });
+    // Twelve variants, a 60-line panic as one's error, long paths in a reason: the page must still not scroll.
+    pages.push({ name: 'wide.html', html: await renderComparison([wideResults()]), charted: true });
     const site = await renderSite(readdirSync(examples).map((f) => classifyResultsFile(join(examples, f))));
     pages.push({ name: 'site-index.html', html: site[0]!.html!, charted: true });
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
@@ -122,6 +125,43 @@ describe('report pages in headless Chromium', { timeout: 300_000 }, () => {
       await page.screenshot({ path: join(artifacts, name.replace(/\.html$/, '.png')), fullPage: true });
       await page.close();
     }
+  });
+
+  test('no page scrolls sideways at 1,280 px: no element reaches past the viewport', async () => {
+    for (const { name, html } of pages) {
+      const { page } = await open(strict, name, html);
+      // A string, not a function: this project's TypeScript has no DOM types.
+      const wide = await page.evaluate<{ scrollWidth: number; width: number; elements: string[] }>(`(() => {
+        const width = document.documentElement.clientWidth;
+        const elements = [];
+        for (const el of document.querySelectorAll('body *')) {
+          const r = el.getBoundingClientRect();
+          if (r.right > width + 0.5 || r.left < -0.5)
+            elements.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' right ' +
+              Math.round(r.right) + ': ' + (el.textContent || '').trim().slice(0, 60));
+        }
+        return { scrollWidth: document.documentElement.scrollWidth, width, elements: elements.slice(0, 5) };
+      })()`);
+      assert.equal(wide.width, 1280, name);
+      assert.deepEqual(wide.elements, [], `${name}: elements wider than the viewport`);
+      assert.ok(wide.scrollWidth <= wide.width, `${name}: the page is ${wide.scrollWidth} px wide`);
+      await page.close();
+    }
+  });
+
+  test('a long error is folded: its first lines in the cell, the rest in a <details>', async () => {
+    const { html } = pages.find((p) => p.name === 'wide.html')!;
+    const { page } = await open(strict, 'wide.html', html);
+    const cell = page.locator('td.why', { hasText: 'flannel on real-node-2 exited' });
+    assert.equal(await cell.count(), 1);
+    assert.equal(await cell.locator('details').count(), 1);
+    assert.equal(await cell.locator('details pre').isVisible(), false, 'folded until opened');
+    assert.match((await cell.locator('details summary').textContent()) ?? '', /^the rest \(\d+ lines\)$/);
+    assert.equal(
+      await cell.locator('a').getAttribute('href'),
+      'quick-2026-11-25T14-35-39-915Z-artifacts/vxlan.nftables.coredns/',
+    );
+    await page.close();
   });
 
   test('hostile strings render as text: no element, no dialog', async () => {
