@@ -59,6 +59,8 @@ export function manifestView(run: RunResults): ManifestView {
       ['finished', m.finishedAt ?? 'did not finish'],
       ['run status', run.status],
       ['command', String(m.command ?? '')],
+      ['scalelab', m.scalelab ? `${m.scalelab.version}, commit ${m.scalelab.commit}` : 'not recorded'],
+      ['overrides (--set)', m.overrides?.length ? m.overrides.join(' ') : 'none'],
     ],
     host: pairs(m.host as unknown as Record<string, unknown>),
     versions: pairs(m.versions),

@@ -91,6 +91,22 @@ function checkResults(doc: unknown): string | undefined {
     );
     need(isDate(m.startedAt), 'manifest.startedAt', 'an ISO time', m.startedAt);
     need(isObject(m.host), 'manifest.host', 'an object', m.host);
+    // Files written before scalelab recorded its own version and the --set overrides have neither.
+    const v = m.scalelab;
+    if (v !== undefined)
+      need(
+        isObject(v) && typeof v.version === 'string' && typeof v.commit === 'string',
+        'manifest.scalelab',
+        '{ version: string, commit: string }',
+        v,
+      );
+    if (m.overrides !== undefined)
+      need(
+        Array.isArray(m.overrides) && m.overrides.every((o) => typeof o === 'string'),
+        'manifest.overrides',
+        'an array of strings',
+        m.overrides,
+      );
   }
   need(Array.isArray(doc.skipped), 'skipped', 'an array', doc.skipped);
   need(Array.isArray(doc.errors), 'errors', 'an array', doc.errors);

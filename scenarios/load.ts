@@ -5,6 +5,7 @@ import { scenarioSchema, type Scenario } from './schema.ts';
 import type { Issue, Path } from './schema-kit.ts';
 import { kubernetesVersionIssues } from './kubernetes-versions.ts';
 import { headroomIssues } from './headroom-plan.ts';
+import { applyOverrides, overrideAt, type Override } from './overrides.ts';
 
 /** One problem in a scenario file, located: `file:line:col path: message`. */
 export interface ScenarioProblem {
@@ -40,6 +41,8 @@ export interface LoadedScenario {
   /** sha256 of the file's bytes: the run manifest quotes it. */
   readonly hash: string;
   readonly text: string;
+  /** The `--set path=value` overrides applied on top of the file's text, as given (scenarios/overrides.ts). */
+  readonly overrides: readonly string[];
 }
 
 /** A scenario is a page of YAML; anything bigger is a mistake (or an attack), refused before it is read. */
@@ -92,8 +95,15 @@ function firstNonUtf8Byte(b: Uint8Array): number {
   return b.length;
 }
 
-/** Reads, parses and validates a scenario file; throws ScenarioError listing every problem with its position. */
-export function loadScenario(file: string, text = readScenarioText(file)): LoadedScenario {
+/**
+ * Reads, parses and validates a scenario file, with `--set` overrides applied before validation; throws
+ * ScenarioError listing every problem with its position (a problem an override causes names the --set).
+ */
+export function loadScenario(
+  file: string,
+  text = readScenarioText(file),
+  overrides: readonly Override[] = [],
+): LoadedScenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems: ScenarioProblem[] = doc.errors.map((e) => {
@@ -107,6 +117,7 @@ export function loadScenario(file: string, text = readScenarioText(file)): Loade
     };
   });
   if (problems.length) throw new ScenarioError(problems);
+  applyOverrides(doc, overrides);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount });
@@ -130,11 +141,19 @@ export function loadScenario(file: string, text = readScenarioText(file)): Loade
     throw new ScenarioError(
       issues.map((i) => {
         const pos = positionOf(doc, lines, i.path);
-        return { file, line: pos.line, col: pos.col, path: formatPath(i.path), message: i.message };
+        const set = overrideAt(overrides, i.path);
+        const message = set ? `${i.message} (from --set ${set.text})` : i.message;
+        return { file, line: pos.line, col: pos.col, path: formatPath(i.path), message };
       }),
     );
   }
-  return { scenario, file, hash: createHash('sha256').update(text).digest('hex'), text };
+  return {
+    scenario,
+    file,
+    hash: createHash('sha256').update(text).digest('hex'),
+    text,
+    overrides: overrides.map((o) => o.text),
+  };
 }
 
 /** Rules that span fields, checked once the shapes are right. */

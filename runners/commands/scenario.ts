@@ -1,52 +1,160 @@
 import { writeFileSync } from 'node:fs';
-import { Command } from 'commander';
-import { loadScenario } from '../../scenarios/load.ts';
-import { expandPlan, nodelocalUnavailable, scenarioKubernetesVersions } from '../../scenarios/plan.ts';
+import { Command, Option } from 'commander';
+import { formatProblem, loadScenario, ScenarioError, type LoadedScenario } from '../../scenarios/load.ts';
+import type { ScenarioProblem } from '../../scenarios/load.ts';
+import { parseOverrides, type Override } from '../../scenarios/overrides.ts';
+import { expandPlan, scenarioKubernetesVersions } from '../../scenarios/plan.ts';
 import { scenarioSchema } from '../../scenarios/schema.ts';
 import { hostFacts } from '../../infra/lab/host-facts.ts';
 import { headroomUnit, stepValues, watchedSlos } from '../../scenarios/headroom-plan.ts';
-import { backgroundPods } from '../churn/workload.ts';
+import { UserError } from '../errors.ts';
+import { minutes, plannedPhaseSeconds } from '../progress.ts';
+
+/** `--set path=value`, repeatable (scenarios/overrides.ts); shared by validate, plan and run. */
+export const setOption = () =>
+  new Option(
+    '--set <path=value>',
+    'override a scenario value before validation, e.g. cluster.fakeNodes=200 or phases[0].churn[0].count=50 (repeatable)',
+  )
+    .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .default([] as string[], 'none');
+
+/** Each file loaded with the overrides, or its problems: one bad file does not hide the next one's. */
+function loadEach(
+  files: readonly string[],
+  overrides: readonly Override[],
+): { file: string; loaded?: LoadedScenario; problems: ScenarioProblem[] }[] {
+  return files.map((file) => {
+    try {
+      return { file, loaded: loadScenario(file, undefined, overrides), problems: [] };
+    } catch (err) {
+      if (err instanceof ScenarioError) return { file, problems: [...err.problems] };
+      // A --set whose path does not fit this file: located at the file, named by the --set.
+      if (err instanceof UserError)
+        return { file, problems: [{ file, line: 1, col: 1, path: '', message: err.message }] };
+      throw err;
+    }
+  });
+}
+
+/** Prints every problem of every file to stderr; exit 2 when there was any (nothing else to do then). */
+function reportProblems(all: ReturnType<typeof loadEach>, json: boolean): boolean {
+  const bad = all.filter((r) => r.problems.length);
+  if (!bad.length) return false;
+  if (!json)
+    for (const r of bad)
+      process.stderr.write(
+        `${r.problems.map(formatProblem).join('\n')}\n${r.file}: ${r.problems.length} problem(s)\n`,
+      );
+  process.stderr.write(`${bad.length} of ${all.length} file(s) have problems\n`);
+  process.exitCode = 2;
+  return true;
+}
 
 export function validateCommand(): Command {
   return new Command('validate')
     .description(
-      'Check a scenario file; report every problem with file:line:col, field path, expected and given',
+      'Check scenario files (every one, every problem): file:line:col, field path, expected and given; exit 2 if any is bad',
     )
-    .argument('<file>', 'scenario YAML')
-    .action((file: string) => {
-      const { scenario, hash } = loadScenario(file);
-      process.stdout.write(`${file}: valid scenario "${scenario.name}" (sha256 ${hash.slice(0, 12)})\n`);
+    .argument('<files...>', 'scenario YAML files')
+    .addOption(setOption())
+    .option('--json', 'print one JSON object per file: file, valid, name, sha256, problems')
+    .action((files: string[], opts: { set: string[]; json?: boolean }) => {
+      const all = loadEach(files, parseOverrides(opts.set));
+      if (opts.json)
+        process.stdout.write(
+          JSON.stringify(
+            all.map((r) => ({
+              file: r.file,
+              valid: r.problems.length === 0,
+              name: r.loaded?.scenario.name,
+              sha256: r.loaded?.hash,
+              overrides: r.loaded?.overrides,
+              problems: r.problems,
+            })),
+            null,
+            2,
+          ) + '\n',
+        );
+      else
+        for (const r of all)
+          if (r.loaded)
+            process.stdout.write(
+              `${r.file}: valid scenario "${r.loaded.scenario.name}" (sha256 ${r.loaded.hash.slice(0, 12)})${r.loaded.overrides.length ? ` with ${r.loaded.overrides.map((o) => `--set ${o}`).join(' ')}` : ''}\n`,
+            );
+      reportProblems(all, Boolean(opts.json));
     });
 }
 
 export function planCommand(): Command {
   return new Command('plan')
     .description(
-      'Print the runs a scenario expands to on this host, and the variants skipped with the reason',
+      'Print the runs scenarios expand to on this host, and the variants skipped with the reason; exit 2 if a file is bad',
     )
-    .argument('<file>', 'scenario YAML')
-    .action((file: string) => {
-      const { scenario } = loadScenario(file);
-      const plan = expandPlan(scenario, hostFacts(), { nodelocal: nodelocalUnavailable });
-      const out: string[] = [
-        `scenario "${scenario.name}": ${plan.runs.length} runs, ${plan.skipped.length} skipped`,
-      ];
-      out.push(
-        `  cluster: ${scenario.cluster.fakeNodes} fake nodes, ${scenario.cluster.realNodes} real nodes; background ${scenario.background.services} Services × ${scenario.background.endpointsPerService} endpoints on ${backgroundPods(scenario.background)} kwok pods`,
-      );
-      out.push(`  kubernetes: ${scenarioKubernetesVersions(scenario).join(', ')}`);
-      for (const r of plan.runs) out.push(`  run   ${r.id}`);
-      for (const s of plan.skipped) out.push(`  skip  ${s.id}: ${s.reason}`);
-      out.push(`  phases: ${scenario.phases.map((p) => p.name).join(' → ')}`);
-      if (scenario.headroom) {
-        const h = scenario.headroom;
-        out.push(
-          `  headroom: the phases per step at ${stepValues(h).join(', ')} ${headroomUnit(h.vary)}, until ${watchedSlos(scenario, h).join(' or ')} breaks`,
+    .argument('<files...>', 'scenario YAML files')
+    .addOption(setOption())
+    .option('--json', 'print one JSON object per file: runs, skipped, phases, planned seconds')
+    .action(async (files: string[], opts: { set: string[]; json?: boolean }) => {
+      const all = loadEach(files, parseOverrides(opts.set));
+      if (reportProblems(all, false)) return;
+      // Loaded here, not at the top: it brings @kubernetes/client-node, which `validate` does not need.
+      const { backgroundPods } = await import('../churn/workload.ts');
+      const host = hostFacts();
+      const plans = all.map((r) => planOf(r.loaded!, host, backgroundPods));
+      if (opts.json)
+        process.stdout.write(
+          JSON.stringify(
+            plans.map((p) => p.json),
+            null,
+            2,
+          ) + '\n',
         );
-      }
-      out.push(`  measurements: ${scenario.measurements.map((m) => m.name).join(', ')}`);
-      process.stdout.write(out.join('\n') + '\n');
+      else process.stdout.write(plans.map((p) => p.text).join('\n') + '\n');
     });
+}
+
+function planOf(
+  loaded: LoadedScenario,
+  host: ReturnType<typeof hostFacts>,
+  backgroundPods: (b: LoadedScenario['scenario']['background']) => number,
+) {
+  const { scenario } = loaded;
+  const plan = expandPlan(scenario, host);
+  const phaseSeconds = plannedPhaseSeconds(scenario);
+  const out: string[] = [
+    `scenario "${scenario.name}" (${loaded.file}): ${plan.runs.length} runs, ${plan.skipped.length} skipped`,
+  ];
+  if (loaded.overrides.length)
+    out.push(`  overrides: ${loaded.overrides.map((o) => `--set ${o}`).join(' ')}`);
+  out.push(
+    `  cluster: ${scenario.cluster.fakeNodes} fake nodes, ${scenario.cluster.realNodes} real nodes; background ${scenario.background.services} Services × ${scenario.background.endpointsPerService} endpoints on ${backgroundPods(scenario.background)} kwok pods`,
+  );
+  out.push(`  kubernetes: ${scenarioKubernetesVersions(scenario).join(', ')}`);
+  for (const r of plan.runs) out.push(`  run   ${r.id}`);
+  for (const s of plan.skipped) out.push(`  skip  ${s.id}: ${s.reason}`);
+  out.push(
+    `  phases: ${scenario.phases.map((p) => p.name).join(' → ')} (at least ${minutes(phaseSeconds)} per run by their paces and holds)`,
+  );
+  if (scenario.headroom) {
+    const h = scenario.headroom;
+    out.push(
+      `  headroom: the phases per step at ${stepValues(h).join(', ')} ${headroomUnit(h.vary)}, until ${watchedSlos(scenario, h).join(' or ')} breaks`,
+    );
+  }
+  out.push(`  measurements: ${scenario.measurements.map((m) => m.name).join(', ')}`);
+  const json = {
+    file: loaded.file,
+    scenario: scenario.name,
+    sha256: loaded.hash,
+    overrides: loaded.overrides,
+    kubernetes: scenarioKubernetesVersions(scenario),
+    runs: plan.runs,
+    skipped: plan.skipped,
+    phases: scenario.phases.map((p) => p.name),
+    plannedPhaseSecondsPerRun: phaseSeconds,
+    measurements: scenario.measurements.map((m) => m.name),
+  };
+  return { text: out.join('\n'), json };
 }
 
 export function schemaCommand(): Command {
