@@ -24,6 +24,7 @@ import { waitFor } from './wait.ts';
 import { createFakeNodes, countFakeNodes, waitFakeNodesReady } from './fake-nodes.ts';
 import { labDown } from './down.ts';
 import { bringUpDataplane } from './dataplane.ts';
+import { startRegistry } from './registry.ts';
 import { timedStep, type Log } from '../../runners/events.ts';
 import { StepError, UserError } from '../../runners/errors.ts';
 
@@ -276,6 +277,10 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
   state.kubeconfig = kubeconfigs.user;
   writeLabState(state);
   await ensureFakeNodes(state, spec.fakeNodes, log, signal);
+  if (spec.realNodes > 0)
+    state.agentImage = await step('agent image in the lab registry', () =>
+      startRegistry({ state, log, start, wait, netns: ns }),
+    );
   await bringUpDataplane({
     state,
     kc: loadKubeconfig(state),

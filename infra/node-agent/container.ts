@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { q } from './sandbox-script.ts';
+import type { ContainerLauncher } from './runc-container.ts';
 
 /** What the pod status reports for one container. */
 export interface ContainerState {
@@ -34,6 +35,8 @@ export class ContainerProcess {
   private readonly onChange: () => void;
   private readonly hostname: string;
   private readonly restartPolicy: RestartPolicy;
+  /** Set for an image run by runc (runc-container.ts): its argv replaces the `ip netns exec` script. */
+  private readonly launcher?: ContainerLauncher;
 
   constructor(o: {
     name: string;
@@ -44,6 +47,7 @@ export class ContainerProcess {
     env: NodeJS.ProcessEnv;
     podDir: string;
     onChange: () => void;
+    launcher?: ContainerLauncher;
   }) {
     this.state = { name: o.name, restartCount: 0, running: false, ready: false };
     this.netns = o.netns;
@@ -53,6 +57,7 @@ export class ContainerProcess {
     this.onChange = o.onChange;
     this.hostname = o.hostname;
     this.restartPolicy = o.restartPolicy;
+    this.launcher = o.launcher;
   }
 
   start(): void {
@@ -69,7 +74,8 @@ export class ContainerProcess {
       '-c',
       `hostname ${q(this.hostname)}\n${this.script}`,
     ];
-    const child = spawn('ip', argv, {
+    const [cmd, ...rest] = this.launcher?.argv ?? ['ip', ...argv];
+    const child = spawn(cmd!, rest, {
       stdio: ['ignore', fd, fd],
       env: this.env,
     });
@@ -83,6 +89,7 @@ export class ContainerProcess {
     });
     child.on('exit', (code, signal) => {
       this.child = undefined;
+      void this.launcher?.cleanup();
       Object.assign(this.state, { running: false, ready: false, lastExit: { code, signal, at: new Date() } });
       const restart = this.restartPolicy === 'Always' || (this.restartPolicy === 'OnFailure' && code !== 0);
       if (!this.stopped && !restart) this.state.finished = true;
@@ -109,8 +116,13 @@ export class ContainerProcess {
     if (!child) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill('SIGTERM');
-    const timeout = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    // runc forwards SIGTERM to the container, but SIGKILL must go to the container itself.
+    const timeout = setTimeout(
+      () => (this.launcher ? void this.launcher.kill() : child.kill('SIGKILL')),
+      graceMs,
+    );
     await exited;
     clearTimeout(timeout);
+    await this.launcher?.cleanup();
   }
 }

@@ -25,13 +25,32 @@ const images: readonly ImageEntry[] = [
     entrypoint: '/coredns',
     program: 'coredns',
   },
+  // NodeLocal DNSCache: scalelab's node-cache (infra/node-cache/) starting upstream CoreDNS behind its setup.
+  {
+    repository: /^registry\.k8s\.io\/dns\/k8s-dns-node-cache:1\.\d+\.\d+$/,
+    entrypoint: '/node-cache',
+    program: 'scalelab-node-cache',
+  },
 ];
 
-export type ResolvedImage = { argv: string[] } | { refused: string };
+/**
+ * An image on a registry at a lab address (the lab's own, infra/lab/registry.ts: the agent image `lab up`
+ * pushed) is pulled and run by runc (runc-container.ts); nothing is ever pulled from outside the lab.
+ */
+export const labRegistryImage = /^198\.1[89]\.\d{1,3}\.\d{1,3}(:\d+)?\/[a-z0-9._/-]+:[\w.-]+$/;
+
+/** argv: a lab program's, or (pull) the container's command and args, which runc resolves against the image. */
+export type ResolvedImage =
+  { argv: string[]; pull?: { image: string; command: string[]; args: string[] } } | { refused: string };
 
 /** The argv a container runs as: the image's program, the container's command (past the entrypoint) and args. */
 export function resolveContainer(c: { image?: string; command?: string[]; args?: string[] }): ResolvedImage {
   const image = c.image ?? '';
+  if (labRegistryImage.test(image))
+    return {
+      argv: [...(c.command ?? []), ...(c.args ?? [])],
+      pull: { image, command: c.command ?? [], args: c.args ?? [] },
+    };
   const entry = images.find((e) => e.repository.test(image));
   if (!entry) {
     return {
@@ -54,6 +73,14 @@ function programArgv(program: string): string[] {
       '--import',
       import.meta.resolve('tsx'),
       fileURLToPath(new URL('../../runners/traffic/agent.ts', import.meta.url)),
+    ];
+  }
+  if (program === 'scalelab-node-cache') {
+    return [
+      process.execPath,
+      '--import',
+      import.meta.resolve('tsx'),
+      fileURLToPath(new URL('../node-cache/main.ts', import.meta.url)),
     ];
   }
   return [binPath(program)];

@@ -9,6 +9,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabState } from '../../infra/lab/state.ts';
 import { labHttpGet } from '../../infra/lab/lab-connect.ts';
+import { scalelabVersion } from '../version.ts';
 
 /** A node client pods and traffic targets are pinned to (real nodes in a lab, schedulable nodes in a cluster). */
 export interface TargetNode {
@@ -42,14 +43,28 @@ export function apiOnlyReason(what: string): string {
   return `skipped: ${what} needs a shell on the node, and a kubeconfig run reaches the cluster through its API alone`;
 }
 
-/** The default agent image: the one the lab's node agent maps to runners/traffic/agent.ts. */
+/** The agent image a lab without its registry maps to runners/traffic/agent.ts (infra/node-agent/images.ts). */
 export const labAgentImage = 'scalelab.local/agent:dev';
+
+/**
+ * `--agent-image`'s default: this version's image, `$SCALELAB_REGISTRY/scalelab/agent:<version>` (where
+ * `scalelab image push` puts it). With no registry known, `scalelab.local/agent:<version>`, a name only a
+ * scalelab lab's node agent resolves: on any other cluster the image pre-flight fails at once, saying how to
+ * build and push it (docs/kubeconfig.md).
+ */
+export function defaultAgentImage(env: NodeJS.ProcessEnv = process.env): string {
+  const registry = env.SCALELAB_REGISTRY?.replace(/\/+$/, '');
+  const tag = scalelabVersion().version;
+  return registry ? `${registry}/scalelab/agent:${tag}` : `scalelab.local/agent:${tag}`;
+}
 
 /** A scalelab lab as a run's target: objects in `default`, logs from the node agent's files. */
 export function labTarget(state: LabState): ClusterTarget {
   return {
     namespace: 'default',
-    agentImage: labAgentImage,
+    // The image `lab up` pushed to the lab's registry, run by runc (infra/lab/registry.ts); a lab without one
+    // (no real nodes, or older) keeps the mapping to this checkout's agent.
+    agentImage: state.agentImage ?? labAgentImage,
     nodes: state.realNodes ?? [],
     options: { workers: 1, writesOutsideNamespace: true },
     kubeProxyMetrics: (node) => labHttpGet(state.gatewaySocket, `http://${node.ip}:10249/metrics`, 15_000),
