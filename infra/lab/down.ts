@@ -4,6 +4,7 @@ import { dataRoot } from '../paths.ts';
 import { belongsToLab, deleteNetns, listNetns, netnsPids } from './netns.ts';
 import { isRunning, pidsMentioning, stopPids } from './processes.ts';
 import { labStateDir, readLabState } from './state.ts';
+import { ciliumDown } from '../cilium/teardown.ts';
 import type { Log } from '../../runners/events.ts';
 
 /**
@@ -24,6 +25,8 @@ export async function labDown(name: string, log: Log): Promise<{ processes: numb
   if (pids.size) log({ kind: 'info', message: `stopping ${pids.size} processes of lab "${name}"` });
   await stopPids([...pids]);
   for (const ns of namespaces) await deleteNetns(ns);
+  // Before the state directory goes: its bpffs and cgroup mounts must not be descended into.
+  await ciliumDown(name, log);
   rmSync(stateDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
   return { processes: pids.size, netns: namespaces };

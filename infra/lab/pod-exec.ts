@@ -8,6 +8,7 @@ import { loadKubeconfig } from './local.ts';
 import { sleep } from './processes.ts';
 import type { LabState } from './state.ts';
 import { UserError } from '../../runners/errors.ts';
+import { cgroupJoinLine } from '../cilium/node-cgroup.ts';
 
 /**
  * Runs argv in a throwaway pod's namespace on real node N, with that pod's resolv.conf and hosts: the pod
@@ -50,13 +51,15 @@ export async function execInThrowawayPod(
       pod = await core.readNamespacedPod({ name, namespace });
     }
     const podDir = join(state.stateDir, 'nodes', node.name, 'pods', pod.metadata!.uid!);
+    // On a cilium node the process must be in the node's cgroup, as the node agent's pod processes are.
+    const joinCgroup = cgroupJoinLine(state.spec.name, node.name);
     const script = sandboxScript({
       podDir,
       mounts: [
         { source: join(podDir, 'resolv.conf'), target: '/etc/resolv.conf' },
         { source: join(podDir, 'hosts'), target: '/etc/hosts' },
       ],
-      argv,
+      argv: joinCgroup ? ['sh', '-c', `${joinCgroup} && exec "$@"`, 'sh', ...argv] : argv,
     });
     const full = [
       'ip',
