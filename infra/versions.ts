@@ -17,8 +17,12 @@ export interface GoModulePin {
 }
 
 export interface Versions {
+  /** The toolchain the builds need: `go` is the minimum Go version (checked before any build: go-check.ts). */
+  readonly toolchain?: { readonly go: string };
   readonly go: Readonly<Record<string, GoModulePin>>;
   readonly debian: readonly string[];
+  /** Debian packages a component group alone needs, installed when that group is built (cilium's clang-19). */
+  readonly debianOptional?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** infra/versions.json: the one file that pins every component. */

@@ -1,12 +1,7 @@
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { LoadedScenario } from '../scenarios/load.ts';
-import {
-  expandPlan,
-  nodelocalUnavailable,
-  scenarioKubernetesVersions,
-  type PlannedRun,
-} from '../scenarios/plan.ts';
+import { expandPlan, scenarioKubernetesVersions, type PlannedRun } from '../scenarios/plan.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { hostFacts, machineFacts } from '../infra/lab/host-facts.ts';
 import { labUp, loadKubeconfig } from '../infra/lab/local.ts';
@@ -21,6 +16,7 @@ import type { Measurement } from './measurements/measurement.ts';
 import { seededRandom } from './churn/pacers.ts';
 import { createBackground } from './churn/workload.ts';
 import { ResultsWriter } from './results/writer.ts';
+import { scalelabVersion } from './version.ts';
 import { mergeVersions } from './results/merge-versions.ts';
 import { resultsSchemaVersion, type VariantResult } from './results/schema.ts';
 import { ValidityMonitor } from './validity.ts';
@@ -29,9 +25,16 @@ import type { FaultRecord } from './faults.ts';
 import { runPhase } from './phase.ts';
 import { runHeadroom } from './headroom.ts';
 import { sloVerdicts } from './slos.ts';
-import { collectMeasurements, finishVariant, newVariantResult, exitCodeOf } from './run-outcome.ts';
+import {
+  collectMeasurements,
+  finishVariant,
+  newVariantResult,
+  exitCodeOf,
+  keepEvidence,
+} from './run-outcome.ts';
+import { keepLabArtifacts } from '../infra/lab/artifacts.ts';
 
-/** Exit codes (docs/cli.md): 0 all passed or invalid-only, 1 a variant failed, 3 an SLO failed, 130 interrupted. */
+/** Exit codes (docs/cli.md): 0 all judged passed, 1 a variant failed, 3 an SLO failed, 5 none judged, 130 interrupted. */
 /**
  * Runs every planned variant of a scenario, one lab at a time (brought up fresh per variant under labName),
  * writing the results file as it goes.
@@ -45,7 +48,7 @@ export async function runScenario(
 ): Promise<{ exitCode: number; resultsPath: string }> {
   const { scenario } = loaded;
   const host = hostFacts();
-  const plan = expandPlan(scenario, host, { nodelocal: nodelocalUnavailable });
+  const plan = expandPlan(scenario, host);
   requireKubernetesBuilt(scenarioKubernetesVersions(scenario));
   const startedAt = new Date();
   const path = join(outDir, `${scenario.name}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -60,6 +63,8 @@ export async function runScenario(
       versions: {},
       debianPackages: await installedVersions(versions.debian),
       command: process.argv.slice(1).join(' '),
+      scalelab: scalelabVersion(),
+      overrides: loaded.overrides,
     },
     skipped: plan.skipped,
     variants: [],
@@ -91,7 +96,7 @@ export async function runScenario(
     writer.save();
     await labDown(runLab, log);
   }
-  log({ kind: 'info', message: summaryTable(writer.results.variants) });
+  log({ kind: 'summary', message: summaryTable(writer.results.variants) });
   return { exitCode: exitCodeOf(writer.results, signal.aborted), resultsPath: path };
 }
 
@@ -192,6 +197,9 @@ async function runVariant(
   result.validity = monitor ? await monitor.stop() : { valid: false, reasons: ['the lab never came up'] };
   result.slos = sloVerdicts(scenario.slos, result.measurements);
   finishVariant(result);
+  // Before the next variant's (or the run's last) labDown deletes the logs the error points at; an interrupt
+  // is not the lab's failure, and must not wait for copies.
+  if (!signal.aborted) await keepEvidence(result, writer.path, (dir) => keepLabArtifacts(runLab, dir), log);
   writer.save();
   return result;
 }

@@ -3,24 +3,29 @@ import { existsSync } from 'node:fs';
 import { kubernetesVersions, versions } from '../versions.ts';
 import { timedStep, type Log } from '../../runners/events.ts';
 import { UserError } from '../../runners/errors.ts';
-import { kubernetesRecipe, recipes, type GoRecipe } from './recipes.ts';
-import { buildGoGroup, groupDir } from './go-build.ts';
+import { kubernetesRecipe, onDemandRecipes, recipes, type GoRecipe } from './recipes.ts';
+import { buildGoGroup, groupDir, isBuilt } from './go-build.ts';
 import { ensureDebianPackages } from './debian.ts';
+import { requireGo } from './go-check.ts';
+
+/** Every group `build` knows: the default ones, then those built only when named (kube-burner, cilium). */
+const knownRecipes = (): readonly GoRecipe[] => [...recipes, ...onDemandRecipes];
 
 /**
  * Path of a built program, e.g. binPath('kube-apiserver'); a Kubernetes program comes from the pinned
  * `kubernetesVersion` (the default pin when absent). Throws a UserError naming the build command if absent.
  */
 export function binPath(program: string, kubernetesVersion?: string): string {
-  let recipe = recipes.find((r) => program in r.pin.programs);
+  let recipe = knownRecipes().find((r) => program in r.pin.programs);
   if (!recipe) throw new Error(`no pinned component provides "${program}"`);
   if (recipe.group === 'kubernetes') recipe = kubernetesRecipe(kubernetesVersion);
   const p = join(groupDir(recipe), 'bin', program);
   if (!existsSync(p)) {
     const other = recipe.pin.version !== kubernetesVersions()[0] && recipe.group === 'kubernetes';
+    const onDemand = onDemandRecipes.some((r) => r.group === recipe.group);
     throw new UserError(
       `${program} ${recipe.pin.version} is not built`,
-      `run: npx scalelab build${other ? ` --kubernetes ${recipe.pin.version}` : ''}`,
+      `run: npx scalelab build${other ? ` --kubernetes ${recipe.pin.version}` : onDemand ? ` ${recipe.group}` : ''}`,
     );
   }
   return p;
@@ -50,21 +55,29 @@ export function sharePath(group: string, file: string): string {
 }
 
 /**
- * Installs the Debian packages and builds every pinned Go component (or only `only`); idempotent. Kubernetes
- * is built at the default pin, plus each of `kubernetes` (other pinned versions, 'all' for every one): a
- * further version costs ~4 min cold on 2 cores, so only a run that compares versions asks for it.
+ * Installs the Debian packages and builds the pinned Go components: every default group, or only `only`
+ * (which may name the on-demand groups, kube-burner and cilium, that a default build skips); idempotent.
+ * Kubernetes is built at the default pin, plus each of `kubernetes` (other pinned versions, 'all' for every
+ * one): a further version costs ~4 min cold on 2 cores, so only a run that compares versions asks for it.
+ * Go is checked before anything starts when anything is left to compile (go-check.ts).
  */
 export async function buildAll(
   log: Log,
   opts: { only?: readonly string[]; kubernetes?: readonly string[]; signal?: AbortSignal } = {},
 ) {
-  await timedStep(log, 'Debian packages', () => ensureDebianPackages(versions.debian, log, opts.signal));
-  const chosen = opts.only?.length ? recipes.filter((r) => opts.only!.includes(r.group)) : [...recipes];
-  if (opts.only?.length && chosen.length !== opts.only.length) {
-    const known = recipes.map((r) => r.group).join(', ');
-    throw new UserError(`unknown component in --only ${opts.only.join(',')}`, `known: ${known}`);
-  }
+  const chosen = chooseRecipes(opts.only ?? []);
   chosen.push(...otherKubernetesRecipes(opts.kubernetes ?? []));
+  if (chosen.some((r) => !isBuilt(r))) {
+    const go = requireGo();
+    log({ kind: 'info', message: `go ${go} (infra/versions.json asks for ≥ ${versions.toolchain?.go})` });
+  }
+  await timedStep(log, 'Debian packages', () => ensureDebianPackages(versions.debian, log, opts.signal));
+  // A group's own packages (cilium's clang-19, 337 MB) only when that group is built.
+  const optional = chosen.flatMap((r) => versions.debianOptional?.[r.group] ?? []);
+  if (optional.length)
+    await timedStep(log, 'Debian packages (optional)', () =>
+      ensureDebianPackages(optional, log, opts.signal),
+    );
   for (const [i, recipe] of chosen.entries()) {
     const step = `[${i + 1}/${chosen.length}] ${recipe.group} ${recipe.pin.version}`;
     const t0 = performance.now();
@@ -79,6 +92,19 @@ export async function buildAll(
       detail: how === 'cached' ? 'already built' : undefined,
     });
   }
+}
+
+/** The default groups, or exactly the named ones (default or on demand); an unknown name is refused. */
+export function chooseRecipes(only: readonly string[]): GoRecipe[] {
+  if (only.length === 0) return [...recipes];
+  const known = knownRecipes();
+  const unknown = only.filter((g) => !known.some((r) => r.group === g));
+  if (unknown.length)
+    throw new UserError(
+      `unknown component ${unknown.join(', ')}`,
+      `known: ${recipes.map((r) => r.group).join(', ')}; on demand: ${onDemandRecipes.map((r) => r.group).join(', ')}`,
+    );
+  return known.filter((r) => only.includes(r.group));
 }
 
 /** Recipes for the requested non-default Kubernetes versions; an unpinned one is refused before any build. */

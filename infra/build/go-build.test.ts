@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stagingModules, wrapperGoMod } from './go-build.ts';
-import { recipes } from './recipes.ts';
+import { kubeBurnerRecipe, onDemandRecipes, recipes } from './recipes.ts';
 
 const upstream = `module k8s.io/kubernetes
 
@@ -39,13 +39,12 @@ test('modules without staging get no replace block, and a godebug from their go 
 });
 
 test('every pinned program has a version check', () => {
-  for (const r of recipes)
+  for (const r of [...recipes, ...onDemandRecipes])
     assert.deepEqual(Object.keys(r.versionChecks).sort(), Object.keys(r.pin.programs).sort(), r.group);
 });
 
 test("upstream's own replace directives are repeated in the wrapper", () => {
-  const kb = recipes.find((r) => r.group === 'kube-burner')!;
-  const mod = wrapperGoMod(kb, 'module github.com/kube-burner/kube-burner\n\ngo 1.22.0\n');
+  const mod = wrapperGoMod(kubeBurnerRecipe, 'module github.com/kube-burner/kube-burner\n\ngo 1.22.0\n');
   assert.match(
     mod,
     /^\tk8s\.io\/kube-openapi => k8s\.io\/kube-openapi v0\.0\.0-20240430033511-f0e62f92d13f$/m,

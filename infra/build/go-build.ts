@@ -29,10 +29,7 @@ export async function buildGoGroup(
   const out = groupDir(recipe);
   const stampPath = join(out, 'built.json');
   const hash = recipeHash(recipe);
-  if (existsSync(stampPath) && JSON.parse(readFileSync(stampPath, 'utf8')).recipeHash === hash) {
-    const allThere = Object.keys(recipe.pin.programs).every((p) => existsSync(join(out, 'bin', p)));
-    if (allThere) return 'cached';
-  }
+  if (isBuilt(recipe)) return 'cached';
   const { module, version } = recipe.pin;
   const step = `${recipe.group} ${version}`;
   try {
@@ -80,6 +77,15 @@ export async function buildGoGroup(
   } catch (err) {
     throw new StepError(`building ${step} (${module})`, err);
   }
+}
+
+/** Whether this exact recipe is built and checked: its stamp matches and every program is there. */
+export function isBuilt(recipe: GoRecipe): boolean {
+  const out = groupDir(recipe);
+  const stampPath = join(out, 'built.json');
+  if (!existsSync(stampPath) || JSON.parse(readFileSync(stampPath, 'utf8')).recipeHash !== recipeHash(recipe))
+    return false;
+  return Object.keys(recipe.pin.programs).every((p) => existsSync(join(out, 'bin', p)));
 }
 
 /** Runs each program's version command; the output must name the pinned version. */

@@ -90,12 +90,6 @@ export const recipes: readonly GoRecipe[] = [
     versionChecks: { flannel: { args: ['--version'], expect: pin('flannel').version } },
   },
   {
-    group: 'kube-burner',
-    pin: pin('kube-burner'),
-    ldflags: () => [`-X github.com/cloud-bulldozer/go-commons/version.Version=${pin('kube-burner').version}`],
-    versionChecks: { 'kube-burner': { args: ['version'], expect: `Version: ${pin('kube-burner').version}` } },
-  },
-  {
     group: 'vegeta',
     pin: pin('vegeta'),
 
@@ -103,6 +97,32 @@ export const recipes: readonly GoRecipe[] = [
     versionChecks: { vegeta: { args: ['-version'], expect: `Version: ${pin('vegeta').version}` } },
   },
 ];
+
+/**
+ * Built on request only (`scalelab build --only cilium`, or a lab that runs it): cilium-agent is ~2,100
+ * packages, too much for every cold `npm test`/`npm run bench`. Not in `recipes`, so a default build skips it.
+ */
+export const ciliumRecipe: GoRecipe = {
+  group: 'cilium',
+  pin: pin('cilium'),
+  // Upstream's Makefile.defs: the version string and the osusergo tag; without the stamp it reports "".
+  ldflags: () => [`-X github.com/cilium/cilium/pkg/version.ciliumVersion=${plain(pin('cilium').version)}`],
+  tags: ['osusergo'],
+  versionChecks: {
+    'cilium-agent': { args: ['--version'], expect: `cilium-agent ${plain(pin('cilium').version)}` },
+  },
+};
+
+/** The churn driver's peer: only `npm run bench:peer` runs it (`scalelab build kube-burner`). */
+export const kubeBurnerRecipe: GoRecipe = {
+  group: 'kube-burner',
+  pin: pin('kube-burner'),
+  ldflags: () => [`-X github.com/cloud-bulldozer/go-commons/version.Version=${pin('kube-burner').version}`],
+  versionChecks: { 'kube-burner': { args: ['version'], expect: `Version: ${pin('kube-burner').version}` } },
+};
+
+/** Groups `build --only` also accepts, never built by default. */
+export const onDemandRecipes: readonly GoRecipe[] = [ciliumRecipe, kubeBurnerRecipe];
 
 /** agnhost versions itself (test/images/agnhost/VERSION), separately from Kubernetes; read at build time. */
 function agnhostVersion(moduleDir: string): string {

@@ -20,7 +20,8 @@ import { sloVerdicts } from '../slos.ts';
 import { kubeconfigTarget } from './kubeconfig-target.ts';
 import { createRunNamespace, deleteRunNamespace } from './namespace.ts';
 import type { ClusterFacts } from './cluster-facts.ts';
-import { collectMeasurements, finishVariant, newVariantResult } from '../run-outcome.ts';
+import { collectMeasurements, finishVariant, keepEvidence, newVariantResult } from '../run-outcome.ts';
+import { keepNamespaceArtifacts } from './namespace-artifacts.ts';
 
 export interface ClusterRunOptions {
   readonly kubeconfig: string;
@@ -111,6 +112,12 @@ export async function runClusterVariant(
   await collectMeasurements(measurements, result, monitor, log);
   result.validity = await monitor.stop();
   result.slos = sloVerdicts(scenario.slos, result.measurements);
+  if (namespace && !signal.aborted) {
+    // The verdict before cleanup, so a failed or invalid variant's evidence is read while its namespaces exist.
+    finishVariant(result);
+    const all = [namespace, ...extraNamespaces];
+    await keepEvidence(result, writer.path, (dir) => keepNamespaceArtifacts(kc, all, dir), log);
+  }
   if (namespace) {
     const ns = namespace;
     const all = [ns, ...extraNamespaces];

@@ -10,6 +10,7 @@ import { machineFacts } from '../../infra/lab/host-facts.ts';
 import type { Log } from '../events.ts';
 import { UserError } from '../errors.ts';
 import { ResultsWriter } from '../results/writer.ts';
+import { scalelabVersion } from '../version.ts';
 import { resultsSchemaVersion } from '../results/schema.ts';
 import { seededRandom } from '../churn/pacers.ts';
 import { summaryTable } from '../run.ts';
@@ -17,6 +18,8 @@ import { workerNodes } from './kubeconfig-target.ts';
 import { clusterVariant, readClusterFacts } from './cluster-facts.ts';
 import { runClusterVariant, type ClusterRunOptions } from './cluster-variant.ts';
 import { exitCodeOf } from '../run-outcome.ts';
+import { checkPermissions } from './preflight-rbac.ts';
+import { checkImagePull } from './preflight-image.ts';
 
 export type { ClusterRunOptions } from './cluster-variant.ts';
 
@@ -30,6 +33,8 @@ export async function runScenarioOnCluster(
   const { scenario } = loaded;
   const kc = new KubeConfig();
   kc.loadFromFile(opts.kubeconfig);
+  // Pre-flights (exit 2, nothing created): every permission the run uses, then a pull of the agent image.
+  await checkPermissions(kc, { allowClusterWrites: opts.allowClusterWrites });
   const facts = await readClusterFacts(kc, await workerNodes(kc));
   const needsKwok =
     scenario.background.services > 0 || scenario.phases.some((p) => p.churn.some((c) => c.kind === 'pods'));
@@ -38,6 +43,8 @@ export async function runScenarioOnCluster(
       `${opts.kubeconfig}: the cluster has no kwok nodes (type=kwok), which the background and churn pods need`,
       'install kwok in the cluster, or run a scenario without background Services and churn',
     );
+  const [clientNode] = await workerNodes(kc);
+  if (clientNode) await checkImagePull(kc, { image: opts.agentImage, node: clientNode.name });
   const { id, variant } = clusterVariant(facts);
   log({
     kind: 'info',
@@ -56,6 +63,8 @@ export async function runScenarioOnCluster(
       versions: { 'kube-apiserver': facts.version },
       debianPackages: {},
       command: process.argv.slice(1).join(' '),
+      scalelab: scalelabVersion(),
+      overrides: loaded.overrides,
     },
     skipped: [],
     variants: [],
@@ -81,6 +90,6 @@ export async function runScenarioOnCluster(
     writer.results.manifest.finishedAt = new Date().toISOString();
     writer.save();
   }
-  log({ kind: 'info', message: summaryTable(writer.results.variants) });
+  log({ kind: 'summary', message: summaryTable(writer.results.variants) });
   return { exitCode: exitCodeOf(writer.results, signal.aborted), resultsPath: path };
 }

@@ -5,9 +5,20 @@ import { labNames, labStatus } from '../../infra/lab/status.ts';
 import { readLabState } from '../../infra/lab/state.ts';
 import { parseLabUpOptions } from '../../infra/lab/spec.ts';
 import { consoleLog } from '../events.ts';
+import { verbosityOf, verbosityOptions } from './verbosity.ts';
 import { UserError } from '../errors.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
+import { labLogsCommand } from './lab-logs.ts';
+import { podNetworks } from '../../infra/variants/pod-network.ts';
+import { iptablesBackends, serviceProxies } from '../../infra/variants/service-proxy.ts';
+import { dnsValues } from '../../infra/variants/dns.ts';
+
+/** `direct | vxlan (flannel) | bgp (…)`: an axis's values as its module lists them. */
+const helpOf = (values: Record<string, { help: string }>) =>
+  Object.values(values)
+    .map((v) => v.help)
+    .join(' | ');
 
 const nameOption = () =>
   new Option('--name <name>', 'lab name (lowercase letters, digits, "-")').default('lab');
@@ -27,21 +38,30 @@ export function labCommand(): Command {
       'real dataplane nodes (namespaces with the node agent, kube-proxy, pods)',
       '0',
     )
-    .option('--pod-network <mode>', 'direct | vxlan (flannel) | bgp (bird2)', 'direct')
-    .option('--proxy-mode <mode>', 'kube-proxy mode: iptables | nftables | ipvs', 'iptables')
-    .option('--iptables-backend <backend>', 'iptables backend for kube-proxy: nft | legacy', 'nft')
-    .option('--dns <mode>', 'coredns | nodelocal', 'coredns')
+    .option('--pod-network <mode>', helpOf(podNetworks), 'direct')
+    .option('--proxy-mode <mode>', `service proxy: ${helpOf(serviceProxies)}`, 'iptables')
+    .option(
+      '--iptables-backend <backend>',
+      `iptables backend for kube-proxy: ${iptablesBackends.join(' | ')}`,
+      'nft',
+    )
+    .option('--dns <mode>', helpOf(dnsValues), 'coredns')
     .option(
       '--kubernetes-version <v>',
       'a pinned Kubernetes version (infra/versions.json); default the first',
     )
+    .addOption(verbosityOptions()[0]!)
+    .addOption(verbosityOptions()[1]!)
     .action(async (raw: Record<string, string>) => {
-      const spec = parseLabUpOptions(raw);
-      const log = consoleLog();
+      const { quiet, verbose, ...rest } = raw;
+      const spec = parseLabUpOptions(rest);
+      const log = consoleLog({
+        verbosity: verbosityOf({ quiet: Boolean(quiet), verbose: Boolean(verbose) }),
+      });
       const state = await labUp(spec, log, interruptSignal());
       const total = Object.values(state.stepSeconds).reduce((a, b) => a + b, 0);
       log({
-        kind: 'info',
+        kind: 'summary',
         message: `lab "${spec.name}" is up (${total.toFixed(1)} s of steps); kubeconfig: ${state.kubeconfig}`,
       });
       log({
@@ -116,6 +136,7 @@ export function labCommand(): Command {
       });
       process.exitCode = r.exitCode;
     });
+  lab.addCommand(labLogsCommand());
   lab
     .command('kubeconfig')
     .description(

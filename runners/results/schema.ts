@@ -28,6 +28,10 @@ export interface RunManifest {
   readonly versions: Record<string, string>;
   readonly debianPackages: Record<string, string | undefined>;
   readonly command: string;
+  /** The scalelab that ran it (runners/version.ts); absent in files written before it was recorded. */
+  readonly scalelab?: { readonly version: string; readonly commit: string };
+  /** `--set path=value` overrides applied on top of scenario.text, as given; absent or empty when none. */
+  readonly overrides?: readonly string[];
 }
 
 export interface PhaseResult {
@@ -122,6 +126,11 @@ export interface VariantResult {
   validity?: { valid: boolean; reasons: string[] };
   /** A headroom search's steps and knee; its measurements and slos above are those of the last passing step. */
   headroom?: HeadroomResult;
+  /**
+   * Where the evidence of a failed or invalid variant was kept (component logs, lab state, rule dumps, a last
+   * status), relative to the results file's directory: `<stem>-artifacts/<variant>` (runners/run-outcome.ts).
+   */
+  artifacts?: string;
   readonly errors: string[];
 }
 
