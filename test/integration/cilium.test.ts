@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { AppsV1Api, CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { isBuilt } from '../../infra/build/go-build.ts';
 import { ciliumRecipe } from '../../infra/build/recipes.ts';
 import { loadKubeconfig } from '../../infra/lab/local.ts';
@@ -14,6 +14,7 @@ import { readHostSysctls } from '../../infra/cilium/host-sysctls.ts';
 import { swapInCilium } from '../../infra/cilium/node-swap.ts';
 import { cgroup2Root, ciliumNodePaths, labCgroup, type CiliumNodePaths } from '../../infra/cilium/paths.ts';
 import { hostNetworkSnapshot, labMounts, scalelab } from './helpers.ts';
+import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
 
 const lab = 'ci1';
 
@@ -23,59 +24,6 @@ function skipReason(): string | undefined {
   for (const tool of ['/usr/bin/clang-19', '/usr/sbin/bpftool'])
     if (!existsSync(tool)) return `${tool} is missing (npx scalelab build cilium installs it)`;
   return undefined;
-}
-
-/** An agnhost netexec Deployment pinned to one real node, and its ClusterIP Service. */
-async function echoService(kc: KubeConfig, name: string, node: string, replicas: number): Promise<string> {
-  const labels = { app: name, 'scalelab.io/run': 'itest' };
-  await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
-    namespace: 'default',
-    body: {
-      metadata: { name, labels },
-      spec: {
-        replicas,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            nodeSelector: { 'kubernetes.io/hostname': node },
-            terminationGracePeriodSeconds: 1,
-            containers: [
-              {
-                name: 'netexec',
-                image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
-                args: ['netexec', '--http-port=8080'],
-                ports: [{ containerPort: 8080 }],
-              },
-            ],
-          },
-        },
-      },
-    },
-  });
-  const svc = await kc.makeApiClient(CoreV1Api).createNamespacedService({
-    namespace: 'default',
-    body: { metadata: { name, labels }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } },
-  });
-  return svc.spec!.clusterIP!;
-}
-
-async function readyEndpoints(kc: KubeConfig, service: string): Promise<string[]> {
-  const slices = await kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({
-    namespace: 'default',
-    labelSelector: `kubernetes.io/service-name=${service}`,
-  });
-  return slices.items.flatMap((s) =>
-    (s.endpoints ?? []).filter((e) => e.conditions?.ready).map((e) => e.targetRef!.name!),
-  );
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
-  }
 }
 
 /**

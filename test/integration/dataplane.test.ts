@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppsV1Api, CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { labHttpGet } from '../../infra/lab/lab-connect.ts';
 import { loadKubeconfig } from '../../infra/lab/local.ts';
 import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
@@ -8,6 +8,7 @@ import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 import { hostFacts } from '../../infra/lab/host-facts.ts';
 import { hostNetworkSnapshot, scalelab } from './helpers.ts';
+import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
 
 /** Every pod network × proxy mode this machine supports (IPVS only where the kernel has it). */
 const combos: { podNetwork: string; proxyMode: string; backend: string }[] = [];
@@ -22,59 +23,6 @@ for (const podNetwork of ['direct', 'vxlan', 'bgp']) {
     // The iptables backends differ only inside the node; one pod network is enough to cover the legacy one.
     if (backend === 'legacy' && podNetwork !== 'direct') continue;
     combos.push({ podNetwork, proxyMode: proxyMode!, backend: backend! });
-  }
-}
-
-/** An agnhost netexec Deployment pinned to one real node, and its ClusterIP Service. */
-async function echoService(kc: KubeConfig, name: string, node: string, replicas: number): Promise<string> {
-  const labels = { app: name, 'scalelab.io/run': 'itest' };
-  await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
-    namespace: 'default',
-    body: {
-      metadata: { name, labels },
-      spec: {
-        replicas,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            nodeSelector: { 'kubernetes.io/hostname': node },
-            terminationGracePeriodSeconds: 1,
-            containers: [
-              {
-                name: 'netexec',
-                image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
-                args: ['netexec', '--http-port=8080'],
-                ports: [{ containerPort: 8080 }],
-              },
-            ],
-          },
-        },
-      },
-    },
-  });
-  const svc = await kc.makeApiClient(CoreV1Api).createNamespacedService({
-    namespace: 'default',
-    body: { metadata: { name, labels }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } },
-  });
-  return svc.spec!.clusterIP!;
-}
-
-async function readyEndpoints(kc: KubeConfig, service: string): Promise<string[]> {
-  const slices = await kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({
-    namespace: 'default',
-    labelSelector: `kubernetes.io/service-name=${service}`,
-  });
-  return slices.items.flatMap((s) =>
-    (s.endpoints ?? []).filter((e) => e.conditions?.ready).map((e) => e.targetRef!.name!),
-  );
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
   }
 }
 
