@@ -54,7 +54,9 @@ export async function execInThrowawayPod(
     // On a cilium node the process must be in the node's cgroup, as the node agent's pod processes are.
     const joinCgroup = cgroupJoinLine(state.spec.name, node.name);
     const script = sandboxScript({
-      podDir,
+      // Overlay layers of its own: the pod's container may be mounting its overlays from podDir at this moment,
+      // and two overlays sharing an upper or work directory fail (seen: EPERM on /etc/hosts in CI).
+      podDir: join(podDir, 'exec', `${process.pid}-${Date.now()}`),
       mounts: [
         { source: join(podDir, 'resolv.conf'), target: '/etc/resolv.conf' },
         { source: join(podDir, 'hosts'), target: '/etc/hosts' },
