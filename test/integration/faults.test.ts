@@ -20,7 +20,7 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 async function run(file: string): Promise<{ code: number; results: RunResults; stderr: string }> {
   const out = mkdtempSync(join(tmpdir(), 'scalelab-faults-'));
   const r = await scalelab(['run', fixture(file), '--out', out, '--lab', lab]);
-  const [name] = readdirSync(out);
+  const [name] = readdirSync(out).filter((f) => f.endsWith('.json'));
   return {
     code: r.code,
     stderr: r.stderr,

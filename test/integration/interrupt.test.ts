@@ -57,7 +57,7 @@ async function assertNothingLeft(): Promise<void> {
 }
 
 function readResults(out: string): RunResults {
-  const [file] = readdirSync(out);
+  const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
   assert.ok(file, 'a results file was written');
   return JSON.parse(readFileSync(join(out, file), 'utf8')) as RunResults;
 }

@@ -89,7 +89,7 @@ describe('scalelab run --kubeconfig', { timeout: 900_000 }, () => {
     const before = await clusterObjects(kubectl, kubeconfig);
     const r = await scalelab(['run', fixture, '--kubeconfig', kubeconfig, '--out', out, '--workers', '2']);
     assert.ok([0, 3].includes(r.code), `exit ${r.code}\n${r.stderr.slice(-3000)}`);
-    const [file] = readdirSync(out);
+    const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
     const text = readFileSync(join(out, file!), 'utf8');
     const results = JSON.parse(text) as RunResults;
     assert.equal(results.status, 'finished');

@@ -36,7 +36,7 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-run-'));
     const r = await scalelab(['run', fixture, '--out', out, '--lab', lab]);
     assert.ok([0, 3].includes(r.code), `exit ${r.code}\n${r.stderr.slice(-3000)}`);
-    const [file] = readdirSync(out);
+    const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
     const results = JSON.parse(readFileSync(join(out, file!), 'utf8')) as RunResults;
     assert.equal(results.schema, 'scalelab.results/v1');
     assert.equal(results.status, 'finished');
