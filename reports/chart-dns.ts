@@ -92,7 +92,7 @@ export async function dnsCharts(groups: readonly VariantGroup[]): Promise<Chart[
           "CoreDNS's own request counter over each condition: every query in coredns mode, the caches' misses in nodelocal mode",
         ),
         coreTitle,
-        "CoreDNS's requests per second in each condition, from its own counters at the condition's edges: with a node-local cache, only what the caches forward (their misses) reaches it.",
+        "CoreDNS's requests per second in each condition, from its own counters at the condition's edges (n = 2 scrapes per bar, summed over its replicas): with a node-local cache, only what the caches forward (their misses) reaches it.",
       ),
     );
   return Promise.all(charts);

