@@ -74,7 +74,8 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     }
 
     assert.ok(['passed', 'slo-failed', 'invalid'].includes(v!.status), v!.status);
-    assert.match(r.stderr, /variant\s+status/);
+    // The summary table goes to stdout, progress to stderr (docs/cli.md).
+    assert.match(r.stdout, /variant\s+status/);
     assert.deepEqual(
       (await listNetns()).filter((ns) => belongsToLab(ns, lab)),
       [],
