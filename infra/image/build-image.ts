@@ -82,6 +82,17 @@ export async function buildAgentImage(o: BuildOptions, log: Log): Promise<ImageF
     );
     const facts = imageFacts(partial, o.tag, bundle.sha256);
     writeImageFacts(partial, facts);
+    // A layout of the same agent and tag stays where it is: a lab may be pushing from it right now (labs
+    // brought up side by side each ensure the image), and removing it under that push would fail the push.
+    const have = readImageFacts(o.out);
+    const same =
+      have?.bundleSha256 === bundle.sha256 &&
+      have.tag === o.tag &&
+      JSON.stringify(have.labels) === JSON.stringify(facts.labels);
+    if (same) {
+      rmSync(partial, { recursive: true, force: true });
+      return have;
+    }
     rmSync(o.out, { recursive: true, force: true });
     mkdirSync(dirname(o.out), { recursive: true });
     try {

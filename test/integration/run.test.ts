@@ -5,12 +5,44 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listNetns, belongsToLab } from '../../infra/lab/netns.ts';
+import { readResults } from '../../reports/read-results.ts';
+import { junitXml } from '../../reports/junit.ts';
 import type { RunResults } from '../../runners/results/schema.ts';
 import { scalelab } from './helpers.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/tiny.yaml', import.meta.url));
 const bad = fileURLToPath(new URL('../../scenarios/testdata/bad/negative-rate.yaml', import.meta.url));
 const lab = 'itrun';
+
+/** Element nesting of an XML document: every tag closed in order, attribute values quoted, one root. */
+function parseXml(xml: string): { name: string; attrs: Record<string, string>; children: unknown[] } {
+  const body = xml.replace(/^<\?xml[^?]*\?>\s*/, '');
+  const root = { name: '#document', attrs: {}, children: [] as unknown[] };
+  const stack: (typeof root)[] = [root];
+  let at = 0;
+  for (const m of body.matchAll(
+    /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|<!\[CDATA\[[\s\S]*?\]\]>/g,
+  )) {
+    assert.doesNotMatch(body.slice(at, m.index), /[<>]/, `stray markup before offset ${m.index}`);
+    at = m.index + m[0].length;
+    if (m[0].startsWith('<![CDATA[')) continue;
+    const [, close, name, attrText, selfClose] = m;
+    if (close) {
+      assert.equal(stack.pop()!.name, name, `</${name}> closes another element`);
+      continue;
+    }
+    const attrs = Object.fromEntries(
+      [...attrText!.matchAll(/([\w:-]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!]),
+    );
+    const el = { name: name!, attrs, children: [] as unknown[] };
+    stack.at(-1)!.children.push(el);
+    if (!selfClose) stack.push(el);
+  }
+  assert.doesNotMatch(body.slice(at), /[<>]/, 'stray markup at the end');
+  assert.equal(stack.length, 1, `unclosed <${stack.at(-1)!.name}>`);
+  assert.equal(root.children.length, 1, 'one root element');
+  return root.children[0] as ReturnType<typeof parseXml>;
+}
 
 describe('scalelab run', { timeout: 600_000 }, () => {
   after(async () => {
@@ -32,9 +64,22 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     );
   });
 
-  test('a tiny scenario writes a results file with every measurement, the manifest and a verdict', async () => {
+  // One run serves both the results checks and the CLI's (--junit, --set, stdout): a lab run is the costly part.
+  test('a tiny scenario writes a results file with every measurement, the manifest and a verdict; --junit and --set', async () => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-run-'));
-    const r = await scalelab(['run', fixture, '--out', out, '--lab', lab]);
+    const junit = join(out, 'ci', 'junit.xml');
+    const r = await scalelab([
+      'run',
+      fixture,
+      '--out',
+      out,
+      '--lab',
+      lab,
+      '--junit',
+      junit,
+      '--set',
+      'phases[0].churn[0].count=10',
+    ]);
     assert.ok([0, 3, 5].includes(r.code), `exit ${r.code}\n${r.stderr.slice(-3000)}`);
     const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
     const results = JSON.parse(readFileSync(join(out, file!), 'utf8')) as RunResults;
@@ -49,7 +94,7 @@ describe('scalelab run', { timeout: 600_000 }, () => {
       v!.phases.map((p) => p.name),
       ['svc', 'eps'],
     );
-    assert.equal(v!.phases[0]!.churn[0]!.done, 20);
+    assert.equal(v!.phases[0]!.churn[0]!.done, 10, 'the --set override was applied');
     assert.equal(v!.background!.namespaces, 2, 'the background spread over two namespaces');
     const m = Object.fromEntries(v!.measurements.map((x) => [x.name, x.summary]));
     assert.ok((m.networkProgrammingLatency!.kubeProxySamples ?? 0) > 0, 'kube-proxy histogram has samples');
@@ -74,8 +119,22 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     }
 
     assert.ok(['passed', 'slo-failed', 'invalid'].includes(v!.status), v!.status);
-    // The summary table goes to stdout, progress to stderr (docs/cli.md).
-    assert.match(r.stdout, /variant\s+status/);
+    // The summary table and the paths go to stdout, progress (time-stamped) to stderr (docs/cli.md).
+    assert.match(r.stdout, /^ {2}variant +status/m, 'the summary table is on stdout');
+    assert.equal(/^results: (.+)$/m.exec(r.stdout)?.[1], join(out, file!), 'stdout names the results file');
+    assert.match(r.stdout, new RegExp(`^junit: ${junit.replaceAll('.', '\\.')}$`, 'm'));
+    assert.match(
+      r.stderr,
+      /^\d\d:\d\d:\d\d \+\d+:\d\d ✓ \[1\/1\] variant direct\.iptables-nft\.coredns done \(\d+\.\d s\)/m,
+    );
+    const read = readResults(join(out, file!));
+    assert.deepEqual(read.manifest.overrides, ['phases[0].churn[0].count=10']);
+    assert.match(read.manifest.scalelab?.commit ?? '', /^([0-9a-f]{40}(-dirty)?|unknown)$/);
+    const xml = readFileSync(junit, 'utf8');
+    assert.equal(xml, junitXml([read]), 'the same JUnit XML `scalelab report` writes for this results file');
+    const doc = parseXml(xml);
+    assert.equal(doc.name, 'testsuites');
+    assert.ok(Number(doc.attrs.tests) >= 1, 'at least one testcase');
     assert.deepEqual(
       (await listNetns()).filter((ns) => belongsToLab(ns, lab)),
       [],
