@@ -149,14 +149,16 @@ export function ruleSyncBySizeChart(groups: readonly VariantGroup[]): Promise<Ch
 
 export function memoryBySizeChart(groups: readonly VariantGroup[]): Promise<Chart | undefined> {
   const rows = sizeRows(groups, memoryBySize, [
-    ['kube-proxy (mean of real nodes)', (p) => p.kubeProxyMiB],
+    ['service proxy (mean of real nodes)', (p) => p.proxyMiB],
     ['kube-apiserver', (p) => p.apiserverMiB],
     ['etcd', (p) => p.etcdMiB],
   ]);
   return bySizeChart(
     rows,
     'Memory against the number of Services, per proxy mode',
-    [`resident memory as each phase ended: kube-proxy (solid), kube-apiserver and etcd; ${repsNote(groups)}`],
+    [
+      `resident memory as each phase ended: the service proxy, kube-proxy or cilium-agent (solid), kube-apiserver and etcd; ${repsNote(groups)}`,
+    ],
     'RSS (MiB)',
     `Each point is one phase: the Services that existed at its end and each process's resident set size (/proc) at that moment, n = 1 reading per process and point; kube-proxy is the mean over the real nodes.`,
     'process',

@@ -103,8 +103,8 @@ export function connectBySize(v: VariantResult): SizePoint[] {
 export interface MemoryPoint {
   readonly phase: string;
   readonly services: number;
-  /** The mean over the real nodes' kube-proxies. */
-  readonly kubeProxyMiB: number | null;
+  /** The mean over the real nodes' service proxies (kube-proxy, or cilium-agent on a cilium node). */
+  readonly proxyMiB: number | null;
   readonly apiserverMiB: number | null;
   readonly etcdMiB: number | null;
 }
@@ -118,13 +118,13 @@ export function memoryBySize(v: VariantResult): MemoryPoint[] {
     if (phase === null || n === undefined || !isObject(p.rssMiB)) continue;
     const rss = p.rssMiB;
     const proxies = Object.keys(rss)
-      .filter((k) => k.startsWith('kube-proxy'))
+      .filter((k) => /^(kube-proxy|cilium-agent)-\d+$/.test(k))
       .map((k) => num(rss[k]))
       .filter((x): x is number => x !== null);
     out.push({
       phase,
       services: n,
-      kubeProxyMiB: proxies.length ? proxies.reduce((a, b) => a + b, 0) / proxies.length : null,
+      proxyMiB: proxies.length ? proxies.reduce((a, b) => a + b, 0) / proxies.length : null,
       apiserverMiB: num(rss['kube-apiserver']),
       etcdMiB: num(rss.etcd),
     });

@@ -36,7 +36,7 @@ export const keyFigures: readonly KeyFigure[] = [
   f('ruleSync', 'syncs', 'syncs', false),
   f('ruleSync', 'syncP50Ms', 'sync p50'),
   f('ruleSync', 'syncP99Ms', 'sync p99'),
-  f('ruleSync', 'rules', 'rules (iptables rules or nftables rules)', false),
+  f('ruleSync', 'rules', 'rules (iptables or nftables rules; cilium service map entries)', false),
   f('ruleSync', 'elements', 'nftables set/map elements', false),
   f('ruleSync', 'rawLoadMs', 'raw load of the same rules', false),
   f('ruleSync', 'syncToRawRatio', 'sync p50 / raw load', false),

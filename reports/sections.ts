@@ -147,14 +147,14 @@ function costGrowthTable(g: readonly VariantGroup[]): Table | undefined {
       formatMs(sync.get(ph)?.p50Ms ?? null),
       formatMs(sync.get(ph)?.p99Ms ?? null),
       ruleSetSize(sync.get(ph)?.rules ?? null, sync.get(ph)?.elements ?? null),
-      formatMiB(memory.get(ph)?.kubeProxyMiB ?? null),
+      formatMiB(memory.get(ph)?.proxyMiB ?? null),
       formatMiB(memory.get(ph)?.apiserverMiB ?? null),
     ]);
   });
   if (rows.length === 0) return undefined;
   return {
     caption:
-      'Cost against the rule set, per variant and phase (first repetition): connect latency through a ClusterIP, kube-proxy sync time, its rules (and, for nftables, its set and map elements), and memory as the phase ended',
+      'Cost against the rule set, per variant and phase (first repetition): connect latency through a ClusterIP, kube-proxy sync time, its rules (and, for nftables, its set and map elements; for cilium, its service map entries), and the memory of the service proxy (kube-proxy or cilium-agent) as the phase ended',
     head: [
       'variant',
       'phase',
@@ -164,7 +164,7 @@ function costGrowthTable(g: readonly VariantGroup[]): Table | undefined {
       'sync p50',
       'sync p99',
       'rules / elements',
-      'kube-proxy RSS',
+      'proxy RSS',
       'apiserver RSS',
     ],
     rows,

@@ -22,7 +22,8 @@ export interface FaultRecord {
 
 /** The lab process a fault names: node-scoped components carry the real node's number. */
 export function processNameFor(f: FaultSpec): string {
-  return f.kill === 'kube-proxy' || f.kill === 'node-agent' ? `${f.kill}-${f.node}` : f.kill;
+  const perNode: readonly FaultSpec['kill'][] = ['kube-proxy', 'cilium-agent', 'node-agent'];
+  return perNode.includes(f.kill) ? `${f.kill}-${f.node}` : f.kill;
 }
 
 export async function injectFault(

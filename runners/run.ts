@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { LoadedScenario } from '../scenarios/load.ts';
-import { expandPlan, scenarioKubernetesVersions, type PlannedRun } from '../scenarios/plan.ts';
+import {
+  expandPlan,
+  notBuiltForPlan,
+  scenarioKubernetesVersions,
+  type PlannedRun,
+} from '../scenarios/plan.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { hostFacts, machineFacts } from '../infra/lab/host-facts.ts';
 import { labUp, loadKubeconfig } from '../infra/lab/local.ts';
@@ -9,6 +14,7 @@ import { labDown } from '../infra/lab/down.ts';
 import { parseLabUpOptions } from '../infra/lab/spec.ts';
 import { installedVersions } from '../infra/build/debian.ts';
 import { requireKubernetesBuilt } from '../infra/build/build.ts';
+import { UserError } from './errors.ts';
 import { versions } from '../infra/versions.ts';
 import { timedStep, type Log } from './events.ts';
 import { createMeasurement } from './measurements/registry.ts';
@@ -50,6 +56,9 @@ export async function runScenario(
   const host = hostFacts();
   const plan = expandPlan(scenario, host);
   requireKubernetesBuilt(scenarioKubernetesVersions(scenario));
+  const notBuilt = notBuiltForPlan(plan);
+  if (notBuilt.length)
+    throw new UserError(`${loaded.file}: variants need what is not built yet:\n  ${notBuilt.join('\n  ')}`);
   const startedAt = new Date();
   const path = join(outDir, `${scenario.name}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   const writer = new ResultsWriter(path, {

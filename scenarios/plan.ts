@@ -80,6 +80,24 @@ export function expandPlan(
   return { runs, skipped };
 }
 
+/**
+ * What the planned runs need built first (an on-demand component, e.g. cilium-agent), with the command, once
+ * per value: `run` refuses with these before any lab starts, as it does for an unbuilt Kubernetes version.
+ */
+export function notBuiltForPlan(plan: Plan): string[] {
+  const values = new Set(
+    plan.runs.flatMap(({ variant: v }) => [
+      podNetworks[v.podNetwork],
+      serviceProxies[v.proxyMode],
+      dnsValues[v.dns],
+    ]),
+  );
+  return [...values].flatMap((value) => {
+    const missing = value.notBuilt?.();
+    return missing ? [`${value.name}: ${missing}`] : [];
+  });
+}
+
 /** The first of the variant's values (pod network, service proxy, DNS) this host cannot run, and why. */
 function unsupportedReason(
   v: Variant,

@@ -62,6 +62,7 @@ export const faultTargets = [
   'kube-scheduler',
   'kwok',
   'kube-proxy',
+  'cilium-agent',
   'node-agent',
   'coredns',
 ] as const;
@@ -70,7 +71,7 @@ const fault = object(
   {
     /** The component whose process gets SIGKILL: a lab daemon, or the coredns process of a CoreDNS pod. */
     kill: oneOf(faultTargets, 'the component to kill'),
-    /** For kube-proxy and node-agent: which real node's (1-based). */
+    /** For kube-proxy, cilium-agent and node-agent: which real node's (1-based). */
     node: optional(number({ min: 1, max: maxRealNodes, integer: true }), 1),
     afterSeconds: optional(number({ min: 0, max: 3600, unit: 'seconds after the phase starts' }), 0),
   },

@@ -7,10 +7,12 @@ export interface HostFacts {
   readonly kernel: string;
   /** undefined when IPVS is there; otherwise why not, naming the kernel option. */
   readonly ipvsMissing?: string;
+  /** undefined when an eBPF service proxy can run (a bpf filesystem, a cgroup2 hierarchy); otherwise why not. */
+  readonly ebpfMissing?: string;
 }
 
 export function hostFacts(): HostFacts {
-  return { kernel: release(), ipvsMissing: ipvsMissing() };
+  return { kernel: release(), ipvsMissing: ipvsMissing(), ebpfMissing: ebpfMissing() };
 }
 
 /** The machine a result was measured on, as every results file and benchmark records it. */
@@ -32,6 +34,17 @@ function ipvsMissing(): string | undefined {
   if (opt === 'm' && modules)
     return 'IPVS is built as a module (CONFIG_IP_VS=m) but not loaded: run modprobe ip_vs';
   return `this kernel (${release()}) has no IPVS: CONFIG_IP_VS is ${opt ? `=${opt}` : 'not set'} and /proc/net/ip_vs is absent`;
+}
+
+/** cilium-agent pins its maps in a bpffs and attaches socket-level load balancing to a cgroup2. */
+function ebpfMissing(): string | undefined {
+  const filesystems = readFileSync('/proc/filesystems', 'utf8');
+  if (!/\sbpf$/m.test(filesystems))
+    return `this kernel (${release()}) has no bpf filesystem (CONFIG_BPF_SYSCALL)`;
+  const mounts = readFileSync('/proc/self/mounts', 'utf8');
+  if (!/^\S+ \S+ cgroup2 /m.test(mounts))
+    return 'no cgroup2 hierarchy is mounted: socket-level load balancing attaches to a cgroup2';
+  return undefined;
 }
 
 function kernelConfig(): string | undefined {

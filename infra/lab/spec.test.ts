@@ -44,7 +44,7 @@ const bad: [string, Record<string, string>, RegExp][] = [
   [
     'unknown proxy mode',
     { ...ok, proxyMode: 'userspace' },
-    /--proxy-mode: expected one of iptables, nftables, ipvs; got "userspace"/,
+    /--proxy-mode: expected one of iptables, nftables, ipvs, cilium; got "userspace"/,
   ],
   [
     'unknown backend',

@@ -57,6 +57,10 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
       const reason = value.unsupported(facts);
       if (reason)
         problems.push(`--${flag} ${value.name}: ${reason}${value.otherwise ? `; ${value.otherwise}` : ''}`);
+      else {
+        const missing = value.notBuilt?.();
+        if (missing) problems.push(`--${flag} ${value.name}: ${missing}`);
+      }
     }
   }
   if (problems.length)

@@ -1,8 +1,8 @@
 /**
  * The service proxy axis: what turns a Service's ClusterIP into its endpoints on a real node. Each value is one
- * file in service-proxy/; this object is the one list the schema, `lab up` and `plan` read. Today all three are
- * kube-proxy modes (service-proxy/kube-proxy-node.ts starts it); a value that is not kube-proxy (an eBPF
- * replacement) starts its own per-node daemon from its own file.
+ * file in service-proxy/; this object is the one list the schema, `lab up` and `plan` read. Three are kube-proxy
+ * modes (service-proxy/kube-proxy-node.ts starts it); cilium, the eBPF replacement, starts its own per-node
+ * agent from its own file.
  */
 import type { RealNodeInfo } from '../lab/real-nodes.ts';
 import type { VariantContext, VariantValue } from './variant.ts';
@@ -10,6 +10,7 @@ import { valueNames } from './variant.ts';
 import { iptables, iptablesBackends, type IptablesBackend } from './service-proxy/iptables.ts';
 import { nftables } from './service-proxy/nftables.ts';
 import { ipvs } from './service-proxy/ipvs.ts';
+import { cilium } from './service-proxy/cilium.ts';
 
 export { iptablesBackends, type IptablesBackend };
 
@@ -34,6 +35,9 @@ export interface ServiceProxyValue<Name extends string = string> extends Variant
   label(s: ProxySettings): string;
 }
 
-export const serviceProxies = { iptables, nftables, ipvs } satisfies Record<string, ServiceProxyValue>;
+export const serviceProxies = { iptables, nftables, ipvs, cilium } satisfies Record<
+  string,
+  ServiceProxyValue
+>;
 export type ServiceProxyName = keyof typeof serviceProxies;
 export const serviceProxyNames = valueNames(serviceProxies);

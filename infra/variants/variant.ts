@@ -20,6 +20,11 @@ export interface VariantValue<Name extends string = string> {
   unsupported(host: HostFacts): string | undefined;
   /** What `lab up` suggests instead when it refuses the value, e.g. `use --dns coredns`. */
   readonly otherwise?: string;
+  /**
+   * For a value built only on demand: what is not built or installed yet, with the command that does it, or
+   * undefined when all is there. `lab up` and `run` refuse with it before anything starts.
+   */
+  notBuilt?(): string | undefined;
 }
 
 /** A real node as a value acts on it: its namespace and fabric address, and the podCIDR kcm gave it. */

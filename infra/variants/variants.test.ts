@@ -22,7 +22,7 @@ describe('the axes are the one list of values', () => {
 
   test('the values and their order are the ones scenarios and variant ids have always used', () => {
     assert.deepEqual(podNetworkNames, ['direct', 'vxlan', 'bgp']);
-    assert.deepEqual(serviceProxyNames, ['iptables', 'nftables', 'ipvs']);
+    assert.deepEqual(serviceProxyNames, ['iptables', 'nftables', 'ipvs', 'cilium']);
     assert.deepEqual(iptablesBackends, ['nft', 'legacy']);
     assert.deepEqual(dnsNames, ['coredns', 'nodelocal']);
   });
@@ -34,11 +34,21 @@ describe('the axes are the one list of values', () => {
 });
 
 describe('host support: one reason per value', () => {
-  test('only ipvs depends on the kernel, and says why', () => {
+  test('only ipvs and cilium depend on the kernel, and say why', () => {
     assert.equal(serviceProxies.ipvs.unsupported(withIpvs), undefined);
     assert.equal(serviceProxies.ipvs.unsupported(noIpvs), noIpvs.ipvsMissing);
+    assert.equal(serviceProxies.cilium.unsupported(noIpvs), undefined);
+    const noBpf = { ...noIpvs, ebpfMissing: 'this kernel has no bpf filesystem (CONFIG_BPF_SYSCALL)' };
+    assert.equal(serviceProxies.cilium.unsupported(noBpf), noBpf.ebpfMissing);
     for (const v of [...Object.values(podNetworks), serviceProxies.iptables, serviceProxies.nftables])
-      assert.equal(v.unsupported(noIpvs), undefined, v.name);
+      assert.equal(v.unsupported(noBpf), undefined, v.name);
+  });
+
+  test('cilium, built on demand, names what is missing and the command; the kube-proxy modes need nothing', () => {
+    const missing = serviceProxies.cilium.notBuilt?.();
+    if (missing) assert.match(missing, /run npx scalelab build cilium/);
+    for (const v of [serviceProxies.iptables, serviceProxies.nftables, serviceProxies.ipvs])
+      assert.equal(v.notBuilt, undefined, v.name);
   });
 
   test('both DNS values run on any host (node-cache is reproduced around CoreDNS)', () => {
@@ -109,6 +119,8 @@ describe('what a value adds to a node', () => {
     assert.equal(dnsValues.nodelocal.podNameserver(serviceProxies.iptables), '198.19.0.10');
     assert.equal(dnsValues.nodelocal.podNameserver(serviceProxies.nftables), '198.19.0.10');
     assert.equal(dnsValues.nodelocal.podNameserver(serviceProxies.ipvs), '169.254.20.10');
+    // The agent translates the ClusterIP at the pod's socket, before a NOTRACK rule could matter.
+    assert.equal(dnsValues.nodelocal.podNameserver(serviceProxies.cilium), '169.254.20.10');
   });
 });
 
@@ -121,6 +133,10 @@ test('what each value reports', () => {
   );
   assert.equal(serviceProxies.nftables.label(s), 'kube-proxy v1.36.3, nftables mode');
   assert.equal(serviceProxies.ipvs.label(s), 'kube-proxy v1.36.3, ipvs mode');
+  assert.match(
+    serviceProxies.cilium.label(s),
+    /^cilium-agent v1\.20\.2, kube-proxy replacement \(socket LB\)$/,
+  );
   assert.match(dnsValues.coredns.label(), /^CoreDNS v1\.\d+\.\d+$/);
   assert.match(podNetworks.vxlan.label(), /^flannel v0\.\d+\.\d+, vxlan backend/);
   assert.match(podNetworks.bgp.label(), /bird2 .*ptp/);

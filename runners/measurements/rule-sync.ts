@@ -13,6 +13,7 @@ import { createNetns, deleteNetns, labNetns } from '../../infra/lab/netns.ts';
 import type { RealNodeInfo } from '../../infra/lab/real-nodes.ts';
 import type { LabState } from '../../infra/lab/state.ts';
 import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
+import { createCiliumRuleSync } from './rule-sync-cilium.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
 
@@ -126,6 +127,7 @@ interface NodeResult {
 
 /** Lab runs only: it reads the nodes' tables (registry.ts skips it through a kubeconfig). */
 export function createRuleSync(ctx: MeasurementContext & { readonly state: LabState }): Measurement {
+  if (ctx.state.spec.proxyMode === 'cilium') return createCiliumRuleSync(ctx);
   const { state, signal } = ctx;
   const mode = state.spec.proxyMode;
   const legacy = state.spec.iptablesBackend === 'legacy';

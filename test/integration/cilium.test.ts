@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { isBuilt } from '../../infra/build/go-build.ts';
 import { ciliumRecipe } from '../../infra/build/recipes.ts';
@@ -11,8 +12,8 @@ import { sleep } from '../../infra/lab/processes.ts';
 import { exec, output } from '../../infra/exec.ts';
 import { agentState, servicesMapPath } from '../../infra/cilium/agent-api.ts';
 import { readHostSysctls } from '../../infra/cilium/host-sysctls.ts';
-import { swapInCilium } from '../../infra/cilium/node-swap.ts';
 import { cgroup2Root, ciliumNodePaths, labCgroup, type CiliumNodePaths } from '../../infra/cilium/paths.ts';
+import { countServiceMap } from '../../runners/measurements/rule-sync-cilium.ts';
 import { hostNetworkSnapshot, labMounts, scalelab } from './helpers.ts';
 import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
 
@@ -42,121 +43,160 @@ function hostnameLoop(url: string, count: number): string {
   );
 }
 
-describe('cilium-agent as one real node’s service proxy', { skip: skipReason(), timeout: 900_000 }, () => {
-  let state: LabState;
-  let kc: KubeConfig;
-  let paths: CiliumNodePaths;
-  let sysctlsBefore: Record<string, string>;
-  let hostBefore = '';
+describe(
+  'lab up --proxy-mode cilium: cilium-agent as every real node’s service proxy',
+  { skip: skipReason(), timeout: 900_000 },
+  () => {
+    let state: LabState;
+    let kc: KubeConfig;
+    let paths: CiliumNodePaths;
+    let sysctlsBefore: Record<string, string>;
+    let hostBefore = '';
 
-  before(async () => {
-    await scalelab(['lab', 'down', '--name', lab]);
-    sysctlsBefore = readHostSysctls();
-    hostBefore = await hostNetworkSnapshot();
-    const up = await scalelab([
-      'lab',
-      'up',
-      '--name',
-      lab,
-      '--fake-nodes',
-      '20',
-      '--real-nodes',
-      '2',
-      '--proxy-mode',
-      'iptables',
-    ]);
-    assert.equal(up.code, 0, `lab up failed:\n${up.stderr.slice(-3000)}`);
-    state = readLabState(lab)!;
-    kc = loadKubeconfig(state);
-    ({ paths } = await swapInCilium(state, 1, { signal: AbortSignal.timeout(600_000) }));
-  });
-  after(async () => {
-    await scalelab(['lab', 'down', '--name', lab]);
-  });
+    before(async () => {
+      await scalelab(['lab', 'down', '--name', lab]);
+      sysctlsBefore = readHostSysctls();
+      hostBefore = await hostNetworkSnapshot();
+      const up = await scalelab([
+        'lab',
+        'up',
+        '--name',
+        lab,
+        '--fake-nodes',
+        '20',
+        '--real-nodes',
+        '2',
+        '--proxy-mode',
+        'cilium',
+      ]);
+      assert.equal(up.code, 0, `lab up failed:\n${up.stderr.slice(-3000)}`);
+      state = readLabState(lab)!;
+      kc = loadKubeconfig(state);
+      paths = ciliumNodePaths(lab, 'real-node-1');
+    });
+    after(async () => {
+      await scalelab(['lab', 'down', '--name', lab]);
+    });
 
-  test('node 1 runs the agent, not kube-proxy: datapath pinned in its own bpffs, kube-proxy rules gone', async () => {
-    assert.equal(await agentState(paths.socketPath), 'Ok');
-    const pinned = readdirSync(`${paths.bpfRoot}/tc/globals`);
-    assert.ok(existsSync(servicesMapPath(paths.bpfRoot)), `pinned: ${pinned.join(' ')}`);
-    assert.ok(pinned.includes('cilium_lb4_backends_v3'), `pinned: ${pinned.join(' ')}`);
-    const node1 = state.realNodes!.find((n) => n.index === 1)!;
-    const rules = await output(['ip', 'netns', 'exec', node1.netns, 'iptables-save']);
-    assert.doesNotMatch(rules, /KUBE-SERVICES/, 'kube-proxy --cleanup left its chains');
-    // The socket-LB programs attach to node 1's cgroup (not the host's root), once the agent gets there.
-    await waitUntil('socket LB attached to node 1’s cgroup', async () =>
-      /cil_sock4_connect/.test(await output(['bpftool', 'cgroup', 'show', paths.cgroup])),
-    );
-    assert.doesNotMatch(await output(['bpftool', 'cgroup', 'show', cgroup2Root()]), /cil_sock/);
-  });
+    test('every real node runs the agent, not kube-proxy: datapath pinned in its own bpffs, no kube-proxy rule', async () => {
+      assert.deepEqual(
+        state.processes.map((p) => p.name).filter((n) => /^(kube-proxy|cilium-agent)-/.test(n)),
+        ['cilium-agent-1', 'cilium-agent-2'],
+      );
+      assert.match(
+        state.variantLabels?.serviceProxy ?? '',
+        /^cilium-agent v?1\.20\.2, kube-proxy replacement/,
+      );
+      for (const n of state.realNodes!)
+        assert.equal(await agentState(ciliumNodePaths(lab, n.name).socketPath), 'Ok', n.name);
+      assert.equal(await agentState(paths.socketPath), 'Ok');
+      const pinned = readdirSync(`${paths.bpfRoot}/tc/globals`);
+      assert.ok(existsSync(servicesMapPath(paths.bpfRoot)), `pinned: ${pinned.join(' ')}`);
+      assert.ok(pinned.includes('cilium_lb4_backends_v3'), `pinned: ${pinned.join(' ')}`);
+      const node1 = state.realNodes!.find((n) => n.index === 1)!;
+      const rules = await output(['ip', 'netns', 'exec', node1.netns, 'iptables-save']);
+      assert.doesNotMatch(rules, /KUBE-SERVICES/, 'kube-proxy never ran here');
+      // The socket-LB programs attach to node 1's cgroup (not the host's root), once the agent gets there.
+      await waitUntil('socket LB attached to node 1’s cgroup', async () =>
+        /cil_sock4_connect/.test(await output(['bpftool', 'cgroup', 'show', paths.cgroup])),
+      );
+      assert.doesNotMatch(await output(['bpftool', 'cgroup', 'show', cgroup2Root()]), /cil_sock/);
+    });
 
-  test('the VM-wide sysctls the agent writes are unchanged (read-only /proc/sys outside net/)', async () => {
-    assert.deepEqual(readHostSysctls(), sysctlsBefore);
-    assert.match(readFileSync(paths.log, 'utf8'), /timer_migration|unprivileged_bpf_disabled/);
-  });
+    test('the VM-wide sysctls the agent writes are unchanged (read-only /proc/sys outside net/)', async () => {
+      assert.deepEqual(readHostSysctls(), sysctlsBefore);
+      const log = join(state.stateDir, 'logs', 'cilium-agent-1.log');
+      assert.match(readFileSync(log, 'utf8'), /timer_migration|unprivileged_bpf_disabled/);
+    });
 
-  test('a pod on node 1 reaches a ClusterIP whose endpoints are on node 2, and the reverse', async () => {
-    const ip2 = await echoService(kc, 'echo-on-2', 'real-node-2', 2);
-    const ip1 = await echoService(kc, 'echo-on-1', 'real-node-1', 1);
-    await waitUntil(
-      'echo endpoints ready',
-      async () =>
-        (await readyEndpoints(kc, 'echo-on-2')).length === 2 &&
-        (await readyEndpoints(kc, 'echo-on-1')).length === 1,
-    );
-    const pods2 = new Set(await readyEndpoints(kc, 'echo-on-2'));
-    const r = await inPod(state, 1, hostnameLoop(`http://${ip2}/hostname`, 8));
-    assert.equal(r.exitCode, 0, r.stderr);
-    const got = r.stdout.split('\n').filter(Boolean);
-    assert.equal(got.length, 8, r.stdout);
-    assert.ok(
-      got.every((h) => pods2.has(h)),
-      `node 1 → ${ip2} answered ${got}`,
-    );
-    const pods1 = new Set(await readyEndpoints(kc, 'echo-on-1'));
-    const back = await inPod(state, 2, hostnameLoop(`http://${ip1}/hostname`, 4));
-    assert.equal(back.exitCode, 0, back.stderr);
-    const gotBack = back.stdout.split('\n').filter(Boolean);
-    assert.ok(gotBack.length === 4 && gotBack.every((h) => pods1.has(h)), `node 2 → ${ip1}: ${gotBack}`);
-  });
+    test('a pod on node 1 reaches a ClusterIP whose endpoints are on node 2, and the reverse', async () => {
+      const ip2 = await echoService(kc, 'echo-on-2', 'real-node-2', 2);
+      const ip1 = await echoService(kc, 'echo-on-1', 'real-node-1', 1);
+      await waitUntil(
+        'echo endpoints ready',
+        async () =>
+          (await readyEndpoints(kc, 'echo-on-2')).length === 2 &&
+          (await readyEndpoints(kc, 'echo-on-1')).length === 1,
+      );
+      const pods2 = new Set(await readyEndpoints(kc, 'echo-on-2'));
+      const r = await inPod(state, 1, hostnameLoop(`http://${ip2}/hostname`, 8));
+      assert.equal(r.exitCode, 0, r.stderr);
+      const got = r.stdout.split('\n').filter(Boolean);
+      assert.equal(got.length, 8, r.stdout);
+      assert.ok(
+        got.every((h) => pods2.has(h)),
+        `node 1 → ${ip2} answered ${got}`,
+      );
+      const pods1 = new Set(await readyEndpoints(kc, 'echo-on-1'));
+      const back = await inPod(state, 2, hostnameLoop(`http://${ip1}/hostname`, 4));
+      assert.equal(back.exitCode, 0, back.stderr);
+      const gotBack = back.stdout.split('\n').filter(Boolean);
+      assert.ok(gotBack.length === 4 && gotBack.every((h) => pods1.has(h)), `node 2 → ${ip1}: ${gotBack}`);
+    });
 
-  test('names resolve through kube-dns from node 1: getent hosts kubernetes', async () => {
-    const r = await inPod(state, 1, 'getent hosts kubernetes');
-    assert.equal(r.exitCode, 0, r.stderr);
-    assert.match(r.stdout, /^198\.19\.0\.1\s+kubernetes\.default\.svc\.cluster\.local/m);
-  });
+    test("the rule-sync measurement's count of node 1's service map: a frontend per Service port, a slot per backend", async () => {
+      const dump = await output(['bpftool', '-j', 'map', 'dump', 'pinned', servicesMapPath(paths.bpfRoot)]);
+      const counts = countServiceMap(dump);
+      const core = kc.makeApiClient(CoreV1Api);
+      const frontends = new Set(
+        (await core.listServiceForAllNamespaces()).items.flatMap((svc) =>
+          svc.spec?.clusterIP && svc.spec.clusterIP !== 'None'
+            ? (svc.spec.ports ?? []).map((p) => `${svc.spec!.clusterIP}:${p.port}`)
+            : [],
+        ),
+      );
+      // Every ClusterIP and port is a frontend (kubernetes, kube-dns's, the two echo Services); a port served
+      // over TCP and UDP may be one or two entries, as the agent tells protocols apart or not: never fewer.
+      assert.ok(
+        counts.serviceChains >= frontends.size,
+        `${counts.serviceChains} frontends for ${frontends.size} ClusterIP ports`,
+      );
+      assert.ok(
+        counts.endpointChains >= 3,
+        `${counts.endpointChains} backend slots (echo-on-2 has 2, echo-on-1 1)`,
+      );
+      assert.equal(counts.rules, counts.serviceChains + counts.endpointChains);
+    });
 
-  test('a process on node 1 outside its cgroup is not translated (the cgroup is the boundary)', async () => {
-    const ip = (
-      await kc.makeApiClient(CoreV1Api).readNamespacedService({ name: 'echo-on-2', namespace: 'default' })
-    ).spec!.clusterIP!;
-    const node1 = state.realNodes!.find((n) => n.index === 1)!;
-    // Started by the harness in the node's namespace: in the host's root cgroup, not node 1's.
-    const r = await exec(
-      ['ip', 'netns', 'exec', node1.netns, 'curl', '-sS', '--max-time', '3', `http://${ip}/hostname`],
-      { allowFailure: true },
-    );
-    assert.notEqual(r.exitCode, 0, `answered outside the cgroup: ${r.stdout}`);
-  });
+    test('names resolve through kube-dns from node 1: getent hosts kubernetes', async () => {
+      const r = await inPod(state, 1, 'getent hosts kubernetes');
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /^198\.19\.0\.1\s+kubernetes\.default\.svc\.cluster\.local/m);
+    });
 
-  test('down leaves no mount, cgroup, pinned map, process or changed sysctl', async () => {
-    const down = await scalelab(['lab', 'down', '--name', lab]);
-    assert.equal(down.code, 0, down.stderr);
-    assert.deepEqual(labMounts(lab), []);
-    assert.equal(existsSync(labCgroup(lab)), false);
-    assert.equal(existsSync(ciliumNodePaths(lab, 'real-node-1').dir), false);
-    const { pidsMentioning } = await import('../../infra/lab/processes.ts');
-    assert.deepEqual(pidsMentioning(`/run/scalelab/${lab}/`), []);
-    assert.deepEqual(readHostSysctls(), sysctlsBefore);
-    assert.equal(await hostNetworkSnapshot(), hostBefore);
-    // Maps are freed once their last holder (pin, program, cgroup) is gone, which the kernel does lazily.
-    await waitUntil(
-      'the agent’s service map freed',
-      async () => {
-        const maps = await exec(['bpftool', '-j', 'map', 'show'], { allowFailure: true });
-        const names = (JSON.parse(maps.stdout || '[]') as { name?: string }[]).map((m) => m.name);
-        return !names.includes('cilium_lb4_serv');
-      },
-      120_000,
-    );
-  });
-});
+    test('a process on node 1 outside its cgroup is not translated (the cgroup is the boundary)', async () => {
+      const ip = (
+        await kc.makeApiClient(CoreV1Api).readNamespacedService({ name: 'echo-on-2', namespace: 'default' })
+      ).spec!.clusterIP!;
+      const node1 = state.realNodes!.find((n) => n.index === 1)!;
+      // Started by the harness in the node's namespace: in the host's root cgroup, not node 1's.
+      const r = await exec(
+        ['ip', 'netns', 'exec', node1.netns, 'curl', '-sS', '--max-time', '3', `http://${ip}/hostname`],
+        { allowFailure: true },
+      );
+      assert.notEqual(r.exitCode, 0, `answered outside the cgroup: ${r.stdout}`);
+    });
+
+    test('down leaves no mount, cgroup, pinned map, process or changed sysctl', async () => {
+      const down = await scalelab(['lab', 'down', '--name', lab]);
+      assert.equal(down.code, 0, down.stderr);
+      assert.deepEqual(labMounts(lab), []);
+      assert.equal(existsSync(labCgroup(lab)), false);
+      assert.equal(existsSync(ciliumNodePaths(lab, 'real-node-1').dir), false);
+      const { pidsMentioning } = await import('../../infra/lab/processes.ts');
+      assert.deepEqual(pidsMentioning(`/run/scalelab/${lab}/`), []);
+      assert.deepEqual(readHostSysctls(), sysctlsBefore);
+      assert.equal(await hostNetworkSnapshot(), hostBefore);
+      // Maps are freed once their last holder (pin, program, cgroup) is gone, which the kernel does lazily.
+      await waitUntil(
+        'the agent’s service map freed',
+        async () => {
+          const maps = await exec(['bpftool', '-j', 'map', 'show'], { allowFailure: true });
+          const names = (JSON.parse(maps.stdout || '[]') as { name?: string }[]).map((m) => m.name);
+          return !names.includes('cilium_lb4_serv');
+        },
+        120_000,
+      );
+    });
+  },
+);
