@@ -33,6 +33,8 @@ export const keyFigures: readonly KeyFigure[] = [
   f('networkProgrammingLatency', 'probeAddP50Ms', 'probe: addition p50'),
   f('networkProgrammingLatency', 'probeAddMaxMs', 'probe: addition max', false),
   f('networkProgrammingLatency', 'probeRemoveP50Ms', 'probe: removal p50'),
+  f('networkProgrammingLatency', 'serviceMapAddP50Ms', 'cilium service map: addition p50'),
+  f('networkProgrammingLatency', 'serviceMapRemoveP50Ms', 'cilium service map: removal p50'),
   f('ruleSync', 'syncs', 'syncs', false),
   f('ruleSync', 'syncP50Ms', 'sync p50'),
   f('ruleSync', 'syncP99Ms', 'sync p99'),

@@ -48,13 +48,24 @@ export async function unmountLab(lab: string): Promise<{ mounts: string[]; cgrou
   } catch {
     root = undefined; // no cgroup2 mounted: nothing of ours there
   }
-  const cgroups = root && existsSync(root) ? cgroupTree(root) : [];
+  // runc makes a container's cgroup in every hierarchy (node-agent/runc-container.ts puts it below the node's),
+  // so on a hybrid host the lab also has trees in the cgroup v1 hierarchies, which it removes with its own.
+  const trees = [root, ...v1Hierarchies().map((h) => join(h, `scalelab_${lab}`))];
+  const cgroups = trees.flatMap((t) => (t && existsSync(t) ? cgroupTree(t) : []));
   const pids = cgroups.flatMap((c) =>
     readFileSync(join(c, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number),
   );
-  if (pids.length) await stopPids(pids);
+  if (pids.length) await stopPids([...new Set(pids)]);
   for (const c of cgroups) rmdirSync(c); // deepest first; a cgroup dir holds only kernel files
   return { mounts, cgroups };
+}
+
+/** Mount points of the cgroup v1 hierarchies (fstype cgroup), e.g. /sys/fs/cgroup/cpu. */
+export function v1Hierarchies(mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): string[] {
+  return mountinfo
+    .split('\n')
+    .filter((l) => / - cgroup /.test(l) && l.split(' ')[3] === '/')
+    .map((l) => unescapeMountPath(l.split(' ')[4]!));
 }
 
 /** dir and every cgroup below it, children before parents. */

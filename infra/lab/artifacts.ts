@@ -104,7 +104,14 @@ function copyState(from: string, to: string, rel: string, kept: KeptArtifacts): 
     if (st.isDirectory()) copyState(from, to, r, kept);
     else if (!st.isFile()) kept.leftOut.push({ path: r, reason: 'not a regular file' });
     else {
-      const { text, cut } = readTail(join(from, r), st.size);
+      let read: { text?: string; cut: number };
+      try {
+        read = readTail(join(from, r), st.size);
+      } catch (err) {
+        kept.leftOut.push({ path: r, reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? err})` });
+        continue;
+      }
+      const { text, cut } = read;
       if (text === undefined) kept.leftOut.push({ path: r, reason: 'binary' });
       else write(join(to, r), `${cut ? `[first ${cut} bytes left out]\n` : ''}${redact(text)}`, kept);
     }

@@ -9,6 +9,10 @@ describe('what evidence may hold', () => {
     assert.match(leftOutReason('nodes/real-node-1/serving.key')!, /key/);
     assert.match(leftOutReason('nodes/real-node-1/pods/u1/volumes/kube-api-access/token')!, /volumes/);
     assert.match(leftOutReason('gateway.sock')!, /socket/);
+    assert.match(leftOutReason('cilium/real-node-1/bpffs')!, /bpf filesystem/);
+    assert.match(leftOutReason('cilium/real-node-1/cgroup')!, /cgroup/);
+    assert.match(leftOutReason('cilium/real-node-1/lib')!, /datapath sources/);
+    assert.equal(leftOutReason('cilium/real-node-1/cilium-agent.log'), undefined);
     for (const ok of ['logs/kube-proxy-1.log', 'state.json', 'kube-scheduler.yaml', 'kube-proxy.kubeconfig'])
       assert.equal(leftOutReason(ok), undefined, ok);
   });

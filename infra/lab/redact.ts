@@ -13,6 +13,11 @@ export function leftOutReason(rel: string): string | undefined {
   if (parts.includes('volumes')) return "a pod's volumes (Secrets, service-account tokens)";
   if (/\.key$/i.test(base) || /^token$/i.test(base)) return 'a key or token file';
   if (/\.sock$/.test(base)) return 'a socket';
+  // A cilium node's mounts: its pinned maps and programs, and its cgroup, are kernel objects, not files.
+  if (parts[0] === 'cilium' && parts.length === 3 && (base === 'bpffs' || base === 'cgroup'))
+    return `a cilium node's ${base === 'bpffs' ? 'bpf filesystem (pinned maps and programs)' : 'cgroup'}`;
+  if (parts[0] === 'cilium' && parts.length === 3 && base === 'lib')
+    return "the datapath sources (a copy of the pinned module's bpf/)";
   return undefined;
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ContainerProcess, type RestartPolicy } from './container.ts';
 
 import { resolveContainer } from './images.ts';
-import { ImageStore, runcLauncher, type PulledImage } from './runc-container.ts';
+import { containerCgroupsPath, ImageStore, runcLauncher, type PulledImage } from './runc-container.ts';
 import { readinessCheck } from './probe.ts';
 import { failedPodStatus, runningPodStatus } from './pod-status.ts';
 import {
@@ -215,6 +215,7 @@ export class PodManager {
             env,
             hostname: pod.spec?.hostNetwork ? this.node.name : (pod.spec?.hostname ?? pod.metadata!.name!),
             netnsPath: `/run/netns/${run.sandbox.netns}`,
+            cgroupsPath: containerCgroupsPath(`${pod.metadata!.uid}-${c.name}`),
             mounts,
           }),
         env,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runcConfig, type PulledImage, type RuncContainer } from './runc-container.ts';
+import { containerCgroupsPath, runcConfig, type PulledImage, type RuncContainer } from './runc-container.ts';
 import { resolveContainer } from './images.ts';
 
 const image: PulledImage = {
@@ -66,4 +66,18 @@ test('only images on a lab-address registry are pulled; others keep their mappin
   assert.ok('refused' in outside, 'never pulled from outside the lab');
   const mapped = resolveContainer({ image: 'scalelab.local/agent:dev' });
   assert.ok('argv' in mapped && !mapped.pull);
+});
+
+test("on a cilium node a container goes below the node agent's own cgroup; elsewhere runc chooses", () => {
+  assert.equal(
+    containerCgroupsPath('uid-agent', '1:cpu:/\n0::/scalelab_c1/real-node-1\n'),
+    '/scalelab_c1/real-node-1/uid-agent',
+  );
+  for (const own of ['0::/\n', '0::/process_api/x\n', '0::/scalelab_c1\n', '4:memory:/scalelab_c1/n\n'])
+    assert.equal(containerCgroupsPath('uid-agent', own), undefined, own);
+  assert.equal(runcConfig(container({})).linux.cgroupsPath, undefined);
+  assert.equal(
+    runcConfig(container({ cgroupsPath: '/scalelab_c1/n/u' })).linux.cgroupsPath,
+    '/scalelab_c1/n/u',
+  );
 });

@@ -27,7 +27,7 @@ interface OciConfig {
   root: { path: string; readonly?: boolean };
   hostname?: string;
   mounts: { destination: string; type: string; source: string; options?: string[] }[];
-  linux: { namespaces: { type: string; path?: string }[] };
+  linux: { namespaces: { type: string; path?: string }[]; cgroupsPath?: string };
 }
 
 export interface PulledImage {
@@ -92,6 +92,8 @@ export interface RuncContainer {
   readonly hostname: string;
   /** The pod's network namespace, e.g. /run/netns/scalelab_<lab>_pod-<uid>. */
   readonly netnsPath: string;
+  /** runc's cgroupsPath, where the container must sit in a given cgroup (containerCgroupsPath); else runc's own. */
+  readonly cgroupsPath?: string;
   readonly mounts: readonly SandboxMount[];
 }
 
@@ -125,12 +127,27 @@ export function runcConfig(c: RuncContainer): OciConfig {
     ],
     linux: {
       ...base.linux,
+      ...(c.cgroupsPath ? { cgroupsPath: c.cgroupsPath } : {}),
       namespaces: [
         ...base.linux.namespaces.filter((n) => n.type !== 'network'),
         { type: 'network', path: c.netnsPath },
       ],
     },
   };
+}
+
+/**
+ * Where a container goes when the node agent itself sits in its node's own cgroup (a cilium node: socket-level
+ * load balancing covers that cgroup and its children only): below it, as a kubelet puts pods below its pods'
+ * slice. runc otherwise makes `/<id>` at the top of every hierarchy, outside the node's cgroup, and the
+ * container's connections to a ClusterIP would never be translated. Undefined elsewhere: runc's default.
+ */
+export function containerCgroupsPath(
+  id: string,
+  procSelfCgroup = readFileSync('/proc/self/cgroup', 'utf8'),
+): string | undefined {
+  const own = /^0::(\/.*)$/m.exec(procSelfCgroup)?.[1];
+  return own && /^\/scalelab_[^/]+\/[^/]+$/.test(own) ? `${own}/${id}` : undefined;
 }
 
 /** Writes the bundle's config.json and returns how to run, kill and remove the container. */

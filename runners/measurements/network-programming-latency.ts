@@ -23,6 +23,8 @@ import {
   type Histogram,
 } from './prometheus.ts';
 import { probeBackend, probeClient, probeService } from './probe-objects.ts';
+import { frontendBackends } from '../../infra/cilium/service-map.ts';
+import { ciliumNodePaths } from '../../infra/cilium/paths.ts';
 
 export interface NetworkProgrammingParams {
   readonly probeIntervalMs: number;
@@ -46,6 +48,10 @@ export function createNetworkProgrammingLatency(
   const additions: number[] = [];
   const removals: number[] = [];
   const truncations: number[] = [];
+  // On cilium nodes, the time until the client node's BPF service map holds the change (null: not in 30 s).
+  const mapAdditions: (number | null)[] = [];
+  const mapRemovals: (number | null)[] = [];
+  const lookupMs: number[] = [];
   let stopped = false;
 
   // cilium-agent has no network-programming histogram: its nodes are measured by the probe alone.
@@ -93,6 +99,26 @@ export function createNetworkProgrammingLatency(
       .filter((f) => f.length >= 2 && Number(f[0]) >= since)
       .map((f) => [Number(f[0]), f[1]!]);
 
+  /**
+   * ms from `since` until node `client`'s service map has a backend count for vip:80 that `holds`, polled by
+   * map lookups (a few ms each); undefined where the lab's proxy is not cilium.
+   */
+  const serviceMapReaches = (client: string, vip: string, holds: (n: number) => boolean, since: number) => {
+    if (kubeProxyRuns || !ctx.state) return undefined;
+    const bpfRoot = ciliumNodePaths(ctx.state.spec.name, client).bpfRoot;
+    return (async (): Promise<number | null> => {
+      while (Date.now() < since + 30_000) {
+        // The lookup reads the map after it starts: the change came after the last lookup that missed it.
+        const t0 = Date.now();
+        const n = await frontendBackends(bpfRoot, vip, 80);
+        lookupMs.push(Date.now() - t0);
+        if (holds(n)) return Math.max(0, t0 - since);
+        await sleep(5);
+      }
+      return null;
+    })();
+  };
+
   async function runProbe(): Promise<void> {
     if (nodes.length < 2) throw new Error('the probe needs two real nodes');
     const [client, server] = [nodes[0]!, nodes[1]!];
@@ -116,6 +142,7 @@ export function createNetworkProgrammingLatency(
       await core.createNamespacedPod({ namespace, body: probeBackend(target, runId, name, server.name) });
       let readyAt = 0;
       await waitFor(`${name} Ready`, async () => isReady(await readPod(name)) && (readyAt = Date.now()) > 0);
+      const mapAdded = serviceMapReaches(client.name, vip, (n) => n >= 2, readyAt);
       await waitFor(
         `${name} answering through ${vip}`,
         async () => (await probeLines(probe, readyAt)).some(([, h]) => h === name),
@@ -132,7 +159,10 @@ export function createNetworkProgrammingLatency(
         merge,
       );
       const removedAt = Date.now();
+      const mapRemoved = serviceMapReaches(client.name, vip, (n) => n <= 1, removedAt);
+      if (mapAdded) mapAdditions.push(await mapAdded);
       await sleep(3000);
+      if (mapRemoved) mapRemovals.push(await mapRemoved);
       const last = (await probeLines(probe, removedAt - 2000)).filter(([, h]) => h === name).at(-1)?.[0];
       removals.push(last === undefined ? 0 : Math.max(0, last - removedAt));
       await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
@@ -167,6 +197,7 @@ export function createNetworkProgrammingLatency(
       }
     },
     collect(): MeasurementResult {
+      const seen = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
       const q = (xs: number[], p: number) =>
         xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : null;
       const hq = (hs: Map<string, Histogram>, p: number) => {
@@ -179,9 +210,12 @@ export function createNetworkProgrammingLatency(
       const probeAddP50 = q(additions, 0.5);
       return {
         name: 'networkProgrammingLatency',
-        definition:
-          'time from an endpoint change to the rule that serves it: kube-proxy histogram (trigger time to synced) and a black-box probe through a Service VIP (additions and removals)',
-        source: `kube-proxy ${metric} on every real node; a client pod polling a VIP every ${params.probeIntervalMs} ms`,
+        definition: kubeProxyRuns
+          ? 'time from an endpoint change to the rule that serves it: kube-proxy histogram (trigger time to synced) and a black-box probe through a Service VIP (additions and removals)'
+          : "time from an endpoint change to the rule that serves it: a black-box probe through a Service VIP (additions and removals), and the time until the client node's BPF service map holds the change (its frontend's backend count, from the harness seeing the pod Ready, or from the API acknowledging its removal)",
+        source: kubeProxyRuns
+          ? `kube-proxy ${metric} on every real node; a client pod polling a VIP every ${params.probeIntervalMs} ms`
+          : `a client pod polling a VIP every ${params.probeIntervalMs} ms; bpftool map lookup in node 1's cilium_lb4_services_v2, back to back (details.serviceMapLookupP50Ms: the resolution)`,
         units: 'ms',
         summary: {
           kubeProxySamples: count(wholeRun),
@@ -204,11 +238,22 @@ export function createNetworkProgrammingLatency(
           probeAddPlusTruncationMeanMs: additions.length
             ? mean(additions.map((a, i) => a + truncations[i]!))
             : null,
+          serviceMapAddP50Ms: q(seen(mapAdditions), 0.5),
+          serviceMapAddMaxMs: seen(mapAdditions).length ? Math.max(...seen(mapAdditions)) : null,
+          serviceMapRemoveP50Ms: q(seen(mapRemovals), 0.5),
         },
 
         details: {
           additionsMs: additions,
           removalsMs: removals,
+          ...(kubeProxyRuns
+            ? {}
+            : {
+                serviceMapAdditionsMs: mapAdditions,
+                serviceMapRemovalsMs: mapRemovals,
+                // The resolution of those times: each is to within one lookup plus the 5 ms pause.
+                serviceMapLookupP50Ms: q(lookupMs, 0.5),
+              }),
           readyTruncationMs: truncations,
           probeWindowByNode: Object.fromEntries(
             [...probeWindow].map(([node, h]) => [

@@ -13,6 +13,7 @@ import { exec, output } from '../../infra/exec.ts';
 import { agentState, servicesMapPath } from '../../infra/cilium/agent-api.ts';
 import { readHostSysctls } from '../../infra/cilium/host-sysctls.ts';
 import { cgroup2Root, ciliumNodePaths, labCgroup, type CiliumNodePaths } from '../../infra/cilium/paths.ts';
+import { v1Hierarchies } from '../../infra/cilium/mounts.ts';
 import { countServiceMap } from '../../runners/measurements/rule-sync-cilium.ts';
 import { hostNetworkSnapshot, labMounts, scalelab } from './helpers.ts';
 import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
@@ -182,6 +183,8 @@ describe(
       assert.equal(down.code, 0, down.stderr);
       assert.deepEqual(labMounts(lab), []);
       assert.equal(existsSync(labCgroup(lab)), false);
+      // runc made the pods' containers' cgroups below the node's in the v1 hierarchies too.
+      for (const h of v1Hierarchies()) assert.equal(existsSync(join(h, `scalelab_${lab}`)), false, h);
       assert.equal(existsSync(ciliumNodePaths(lab, 'real-node-1').dir), false);
       const { pidsMentioning } = await import('../../infra/lab/processes.ts');
       assert.deepEqual(pidsMentioning(`/run/scalelab/${lab}/`), []);
