@@ -90,6 +90,7 @@ test('one-at-a-time: the base, then each other value of one axis with the rest a
       'vxlan.iptables-nft.coredns',
       'bgp.iptables-nft.coredns',
       'direct.nftables.coredns',
+      'direct.cilium.coredns',
       'direct.iptables-nft.nodelocal',
     ],
   );
