@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { formatProblem, loadScenario, ScenarioError, type LoadedScenario } from '../../scenarios/load.ts';
 import type { ScenarioProblem } from '../../scenarios/load.ts';
 import { parseOverrides, type Override } from '../../scenarios/overrides.ts';
-import { expandPlan, scenarioKubernetesVersions } from '../../scenarios/plan.ts';
+import { expandPlan, notBuiltForPlan, scenarioKubernetesVersions } from '../../scenarios/plan.ts';
 import { scenarioSchema } from '../../scenarios/schema.ts';
 import { hostFacts } from '../../infra/lab/host-facts.ts';
 import { headroomUnit, stepValues, watchedSlos } from '../../scenarios/headroom-plan.ts';
@@ -132,6 +132,8 @@ function planOf(
   out.push(`  kubernetes: ${scenarioKubernetesVersions(scenario).join(', ')}`);
   for (const r of plan.runs) out.push(`  run   ${r.id}`);
   for (const s of plan.skipped) out.push(`  skip  ${s.id}: ${s.reason}`);
+  const notBuilt = notBuiltForPlan(plan);
+  for (const n of notBuilt) out.push(`  build ${n} (run refuses until then)`);
   out.push(
     `  phases: ${scenario.phases.map((p) => p.name).join(' → ')} (at least ${minutes(phaseSeconds)} per run by their paces and holds)`,
   );
