@@ -109,7 +109,8 @@ function compareAxis(
     };
   const winner = winners.size === 1 ? [...winners][0]! : undefined;
   const runs = [...runsPer].sort((a, b) => a - b);
-  const runsText = `${runs.length === 1 ? plural(runs[0]!, 'run') : `${runs.join('–')} runs`} per ${axis}`;
+  // Some figures miss a run (a scrape that failed): the range of runs per value, fewest to most.
+  const runsText = `${runs.length === 1 ? plural(runs[0]!, 'run') : `${runs[0]}–${runs.at(-1)} runs`} per ${axis}`;
   const lead =
     beyond.length > 0 && winner
       ? `${winner}: lower on every figure, beyond run-to-run noise on ${beyond.length} of ${clauses.length}.`
