@@ -13,7 +13,7 @@ import { ciliumNodePaths } from '../../infra/cilium/paths.ts';
 import type { RealNodeInfo } from '../../infra/lab/real-nodes.ts';
 import type { LabState } from '../../infra/lab/state.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
-import type { RuleCounts } from './rule-sync.ts';
+import type { RuleCounts } from './rule-counts.ts';
 
 interface MapEntry {
   readonly key: readonly string[];

@@ -14,6 +14,9 @@ import type { RealNodeInfo } from '../../infra/lab/real-nodes.ts';
 import type { LabState } from '../../infra/lab/state.ts';
 import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
 import { createCiliumRuleSync } from './rule-sync-cilium.ts';
+import type { RuleCounts } from './rule-counts.ts';
+
+export type { RuleCounts };
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
 
@@ -24,18 +27,6 @@ const metric = {
 } as const;
 type Kind = keyof typeof metric;
 type Hists = Partial<Record<Kind, Histogram>>;
-
-/** What a node's tables hold. */
-export interface RuleCounts {
-  readonly rules: number;
-  /** nftables: elements of named sets and maps plus anonymous ones inside rules; iptables: null. */
-  readonly elements: number | null;
-  readonly chains: number;
-  /** KUBE-SVC-* (iptables) or service-* (nftables): one per service port with endpoints. */
-  readonly serviceChains: number;
-  /** KUBE-SEP-* (iptables) or endpoint-* (nftables; only where an endpoint needs its own chain). */
-  readonly endpointChains: number;
-}
 
 /** Counts `iptables-save` output: `-A` lines in every table, `:` chain declarations. */
 export function countIptablesRules(save: string): RuleCounts {
