@@ -16,7 +16,6 @@ import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
 import { createCiliumRuleSync } from './rule-sync-cilium.ts';
 import type { RuleCounts } from './rule-counts.ts';
 
-export type { RuleCounts };
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
 
