@@ -15,7 +15,6 @@ import type { LabState } from '../../infra/lab/state.ts';
 import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
 import { createCiliumRuleSync } from './rule-sync-cilium.ts';
 import type { RuleCounts } from './rule-counts.ts';
-
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
 
