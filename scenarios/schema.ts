@@ -237,5 +237,10 @@ export type ChurnSpec = Infer<typeof churn>;
 export type FaultSpec = Infer<typeof fault>;
 export type Pace = Infer<typeof pace>;
 export type MeasurementSpec = Infer<typeof measurement>;
+/** A measurement's parameters as the scenario gives them (defaults applied), e.g. MeasurementParams<'dns'>. */
+export type MeasurementParams<Name extends MeasurementSpec['name']> = Omit<
+  Extract<MeasurementSpec, { name: Name }>,
+  'name'
+>;
 export type HeadroomSpec = Infer<typeof headroom>;
 export type SloName = (typeof sloNames)[number];

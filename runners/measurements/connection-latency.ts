@@ -11,6 +11,7 @@
  * Source: the agent's HDR histograms (k6 names: http_req_connecting = TCP handshake, http_req_waiting = time
  * to first byte; req_total = the whole request, as vegeta times it) and vegeta's JSON report. Units: ms.
  */
+import type { MeasurementParams } from '../../scenarios/schema.ts';
 import { AppsV1Api, CoreV1Api, type V1Job } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
@@ -29,14 +30,8 @@ import {
 import { mergeProfileReports } from '../cluster/merge-reports.ts';
 import { measureEndpointChurn, type EndpointChurnFindings } from './endpoint-churn-traffic.ts';
 
-export interface ConnectionLatencyParams {
-  readonly seconds: number;
-  readonly vus: number;
-  readonly atEachPhase: boolean;
-  /** Requests per second for the agent-vs-vegeta cross-check; 0 leaves it out. */
-  readonly crossCheckRate: number;
-  readonly endpointChurn: boolean;
-}
+/** The connectionLatency measurement's parameters, as the scenario schema defines them. */
+export type ConnectionLatencyParams = MeasurementParams<'connectionLatency'>;
 
 /** Latency through the VIP at one rule-set size. */
 export interface SizePoint {

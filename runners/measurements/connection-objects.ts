@@ -8,7 +8,9 @@ import { netexecContainer, runLabel } from '../churn/workload.ts';
 import type { ClusterTarget } from '../cluster/target.ts';
 import { agentJob } from '../cluster/agent-job.ts';
 import { agentPod } from './client-pod.ts';
-import type { ConnectionLatencyParams } from './connection-latency.ts';
+import type { MeasurementParams } from '../../scenarios/schema.ts';
+
+type ConnectionLatencyParams = MeasurementParams<'connectionLatency'>;
 
 export const connTarget = 'conn-target';
 /** The agent's own profile (runners/traffic/profiles/connect.ts), named so any agent image has it. */

@@ -5,7 +5,9 @@
 import type { V1Job } from '@kubernetes/client-node';
 import type { ClusterTarget } from '../cluster/target.ts';
 import { agentJob } from '../cluster/agent-job.ts';
-import type { DnsParams } from './dns.ts';
+import type { MeasurementParams } from '../../scenarios/schema.ts';
+
+type DnsParams = MeasurementParams<'dns'>;
 
 /** Background Services the client looks up: the oldest ones, which the churn deletes last. */
 const backgroundNames = 8;

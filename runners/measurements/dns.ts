@@ -11,6 +11,7 @@
  * counters are scraped at every window's edge (dns-servers.ts). The conntrack race of the seed talk is not
  * emulated: this kernel resolves it (design §4). Units: ms, counts, rates 0–1.
  */
+import type { MeasurementParams } from '../../scenarios/schema.ts';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
@@ -34,13 +35,8 @@ import { scrapeServers, windowServers, type ServerScrape } from './dns-servers.t
 import { startNodeSampler, type NodeSampleSummary } from './dns-node-samples.ts';
 import { dnsDefinition, dnsSource, dnsSummary, type ConditionResult } from './dns-definition.ts';
 
-export interface DnsParams {
-  readonly lookupsPerSecond: number;
-  readonly conditions: readonly DnsConditionName[];
-  readonly conditionSeconds: number;
-  readonly dnsperfQps: number;
-  readonly dnsperfSeconds: number;
-}
+/** The dns measurement's parameters, as the scenario schema defines them. */
+export type DnsParams = MeasurementParams<'dns'>;
 
 /** A client this late to make its calls leaves holes in its schedule that a short disruption fits in. */
 const maxClientLateMs = 500;

@@ -23,13 +23,12 @@ import {
   type Histogram,
 } from './prometheus.ts';
 import { probeBackend, probeClient, probeService } from './probe-objects.ts';
+import type { MeasurementParams } from '../../scenarios/schema.ts';
 import { frontendBackends } from '../../infra/cilium/service-map.ts';
 import { ciliumNodePaths } from '../../infra/cilium/paths.ts';
 
-export interface NetworkProgrammingParams {
-  readonly probeIntervalMs: number;
-  readonly samples: number;
-}
+/** The networkProgrammingLatency measurement's parameters, as the scenario schema defines them. */
+export type NetworkProgrammingParams = MeasurementParams<'networkProgrammingLatency'>;
 
 const metric = 'kubeproxy_network_programming_duration_seconds';
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
