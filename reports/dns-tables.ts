@@ -5,7 +5,7 @@
 import { conntrackOf, dnsCacheFiguresOf, dnsConditions, dnsperfOf } from './dns-figures.ts';
 import { formatCount, formatMs, formatNumber, formatRate } from './format.ts';
 import { firstCountedRep, variantLabel, type VariantGroup } from './groups.ts';
-import type { Table } from './sections.ts';
+import type { Table } from './section-types.ts';
 
 export function dnsTables(g: readonly VariantGroup[]): Table[] {
   const tables: Table[] = [];

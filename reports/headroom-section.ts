@@ -9,7 +9,7 @@ import { width } from './chart-parts.ts';
 import { formatCount, formatMs, formatNumber } from './format.ts';
 import type { VariantGroup } from './groups.ts';
 import { headroomOf, stepVerdict, type HeadroomFigures } from './headroom-figures.ts';
-import type { Section, Table } from './sections.ts';
+import type { Section, Table } from './section-types.ts';
 
 interface Search {
   /** The variant id, with the repetition when there are several. */

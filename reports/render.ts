@@ -9,7 +9,8 @@ import { formatByKey, formatChange, formatTime, plural } from './format.ts';
 import { groupRuns, groupState, type ScenarioGroup } from './groups.ts';
 import { layout } from './helpers.ts';
 import { manifestView, methods, type ManifestView, type MeasurementMethod } from './manifest.ts';
-import { sections, type Section } from './sections.ts';
+import { sections } from './sections.ts';
+import type { Section } from './section-types.ts';
 import { compareVersions } from './versions.ts';
 import { sideBySide, verdictTable, type SideBySide, type VerdictTable } from './variant-tables.ts';
 

@@ -4,6 +4,7 @@
  */
 import type { VariantResult } from '../runners/results/schema.ts';
 import type { Chart } from './charts.ts';
+import type { Section, Table } from './section-types.ts';
 import { connectionLatencyChart, programmingChart } from './chart-bars.ts';
 import { firstPacketBySizeChart, memoryBySizeChart, ruleSyncBySizeChart } from './chart-by-size.ts';
 import { dnsCharts } from './chart-dns.ts';
@@ -13,21 +14,6 @@ import { dnsTables } from './dns-tables.ts';
 import { connectBySize, connectDuringChurn, measurementOf, memoryBySize, syncBySize } from './figures.ts';
 import { formatCount, formatMs, formatRate } from './format.ts';
 import { firstCountedRep, variantLabel, type ScenarioGroup, type VariantGroup } from './groups.ts';
-
-export interface Table {
-  readonly caption: string;
-  readonly head: string[];
-  readonly rows: string[][];
-}
-
-export interface Section {
-  readonly id: string;
-  readonly title: string;
-  readonly charts: Chart[];
-  /** Sentences in place of what is missing. */
-  readonly notes: string[];
-  readonly tables: Table[];
-}
 
 export async function sections(s: ScenarioGroup, prefix: string): Promise<Section[]> {
   const g = s.variants;

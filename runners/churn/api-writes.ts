@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { openHttp1Transport } from './http1-writes.ts';
 import { openHttp2Transport } from './http2-writes.ts';
+import type { Transport, WriteMethod } from './write-transport.ts';
 
 /**
  * The few API writes a churn makes, addressed by path: all the client the churn driver needs. Kept this small
@@ -16,21 +17,6 @@ export interface ApiWrites {
   mergePatch(path: string, body: object): Promise<void>;
   remove(path: string, options?: object): Promise<void>;
   /** Closes the connections; a later write opens them again. */
-  close(): void;
-}
-
-/** The methods a churn writes with. */
-export type WriteMethod = 'POST' | 'PATCH' | 'DELETE';
-
-/** How one transport sends a write and gets the answer: all that differs between HTTP/2 and HTTP/1.1. */
-export interface Transport {
-  readonly name: ApiWrites['transport'];
-  send(
-    method: WriteMethod,
-    path: string,
-    body: string,
-    contentType: string,
-  ): Promise<{ status: number; text: string }>;
   close(): void;
 }
 

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
 import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
-import type { Transport, WriteMethod } from './api-writes.ts';
+import type { Transport, WriteMethod } from './write-transport.ts';
 
 /**
  * client-node 1.4 builds a new https.Agent for every request, so every call of a churn opened its own TCP
