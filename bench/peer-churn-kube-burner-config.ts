@@ -4,7 +4,7 @@
  * namespace cleanup, object verification or waits (their defaults are on; see pkg/config/config.go).
  */
 import { stringify } from 'yaml';
-import { runLabel } from '../runners/churn/workload.ts';
+import { runLabel } from '../runners/run-label.ts';
 import { peerPod, peerService } from './peer-churn-objects.ts';
 
 export type PeerKind = 'pods' | 'services';

@@ -4,7 +4,8 @@
  * `default` (createService's namespace), numbered from 1 (kube-burner's {{.Replica}}).
  */
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
-import { kwokPodSpec, runLabel } from '../runners/churn/workload.ts';
+import { kwokPodSpec } from '../runners/churn/workload.ts';
+import { runLabel } from '../runners/run-label.ts';
 
 export const namespace = 'default';
 

@@ -25,7 +25,7 @@ import { parseLabUpOptions } from '../infra/lab/spec.ts';
 import type { LabState } from '../infra/lab/state.ts';
 import { pin } from '../infra/versions.ts';
 import { defaultMaxInFlight } from '../runners/churn/paced.ts';
-import { runLabel } from '../runners/churn/workload.ts';
+import { runLabel } from '../runners/run-label.ts';
 import { consoleLog } from '../runners/events.ts';
 import { interruptSignal } from '../runners/interrupt.ts';
 import {

@@ -14,8 +14,8 @@ import { fakeNodeName, retry } from '../../infra/lab/fake-nodes.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 import { openApiWrites, paths, type ApiWrites } from './api-writes.ts';
 import type { Log } from '../events.ts';
+import { runLabel } from '../run-label.ts';
 
-export const runLabel = 'scalelab.io/run';
 /** Background pods unless the scenario says (background.pods): Services share groups of pods beyond this. */
 export const defaultBackgroundPods = 2000;
 

@@ -10,7 +10,7 @@ import {
   type V1Job,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { runLabel } from '../churn/workload.ts';
+import { runLabel } from '../run-label.ts';
 import { until } from '../measurements/client-pod.ts';
 import type { ClusterTarget } from './target.ts';
 

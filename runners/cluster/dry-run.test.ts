@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../scenarios/load.ts';
 import { plannedObjects } from './dry-run.ts';
-import { runLabel } from '../churn/workload.ts';
+import { runLabel } from '../run-label.ts';
 
 const fixture = fileURLToPath(
   new URL('../../test/integration/fixtures/kubeconfig-quick.yaml', import.meta.url),

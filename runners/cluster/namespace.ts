@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig, type V1Namespace } from '@kubernetes/client-node';
-import { runLabel, waitForDefaultServiceAccount } from '../churn/workload.ts';
+import { waitForDefaultServiceAccount } from '../churn/workload.ts';
+import { runLabel } from '../run-label.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 
 /** The namespace a kubeconfig run owns: everything it creates lives here, and goes with it. */

@@ -5,7 +5,7 @@
  */
 import { setHeaderOptions, PatchStrategy, type V1Pod } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
-import { runLabel } from '../churn/workload.ts';
+import { runLabel } from '../run-label.ts';
 import type { ClusterTarget } from '../cluster/target.ts';
 
 export const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);

@@ -4,7 +4,8 @@
  * Pure builders, so `run --dry-run` prints exactly what the measurement creates.
  */
 import type { V1Deployment, V1Job, V1Pod, V1Service } from '@kubernetes/client-node';
-import { netexecContainer, runLabel } from '../churn/workload.ts';
+import { netexecContainer } from '../churn/workload.ts';
+import { runLabel } from '../run-label.ts';
 import type { ClusterTarget } from '../cluster/target.ts';
 import { agentJob } from '../cluster/agent-job.ts';
 import { agentPod } from './client-pod.ts';

@@ -16,7 +16,7 @@ import {
   parsePrometheusText,
   type Histogram,
 } from './prometheus.ts';
-import { runLabel } from '../churn/workload.ts';
+import { runLabel } from '../run-label.ts';
 
 const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const reading = new Set(['GET', 'LIST']);

@@ -19,7 +19,7 @@ import { until } from './client-pod.ts';
 import { deleteAgentJob, runAgentJob, startAgentJob } from '../cluster/agent-job.ts';
 import { dnsClientJob, dnsperfJob, lookupNames } from './dns-objects.ts';
 import { apiOnlyReason } from '../cluster/target.ts';
-import { runLabel } from '../churn/workload.ts';
+import { runLabel } from '../run-label.ts';
 import { parseClientLog, type ClientHeader, type LookupLine } from '../traffic/dns-lookups.ts';
 import type { DnsperfSummary } from '../traffic/dnsperf.ts';
 import { conditionStats, lookupsIn, type ConditionStats, type Window } from './dns-conditions.ts';

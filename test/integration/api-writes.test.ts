@@ -8,7 +8,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ApiError, openApiWrites, paths } from '../../runners/churn/api-writes.ts';
-import { backgroundDeployment, churnPod, runLabel } from '../../runners/churn/workload.ts';
+import { backgroundDeployment, churnPod } from '../../runners/churn/workload.ts';
+import { runLabel } from '../../runners/run-label.ts';
 import { scalelab } from './helpers.ts';
 
 const lab = 'itwrites';
