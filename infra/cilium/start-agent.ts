@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupDir } from '../build/go-build.ts';
 import { ciliumRecipe } from '../build/recipes.ts';

@@ -31,9 +31,7 @@ export const cilium: ServiceProxyValue<'cilium'> = {
   localDns: 'link-local',
   bringUp: async (ctx, nodes) => {
     for (const n of nodes) {
-      const { argv } = await startCiliumAgent(ctx.state, n, {}, (name, launch, o) =>
-        ctx.start(name, launch, o),
-      );
+      const { argv } = await startCiliumAgent(ctx.state, n, {}, ctx.start);
       ctx.state.flags[`cilium-agent-${n.index}`] = argv; // the agent's flags, not its launch script's
     }
     // Compiling the datapath with clang takes a minute or more per node on a loaded 2-core machine.
