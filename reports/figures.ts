@@ -65,6 +65,27 @@ export function syncBySize(v: VariantResult): SyncPoint[] {
   return out;
 }
 
+/** The rule set after one phase, for every proxy (cilium has no sync times): rules, elements, the map's size. */
+export interface RuleSetPoint {
+  readonly phase: string;
+  readonly services: number | null;
+  readonly rules: number;
+  readonly elements: number | null;
+  /** cilium: the service map's size; rules equal to it mean a full map. */
+  readonly capacity: number | null;
+}
+
+export function ruleSetBySize(v: VariantResult): RuleSetPoint[] {
+  const services = servicesAfterPhases(v);
+  return listOf(measurementOf(v, 'ruleSync')?.details, 'phases').flatMap((p) => {
+    const phase = str(p.phase);
+    const rules = num(p.rules);
+    if (phase === null || rules === null) return [];
+    const n = num(p.services) ?? services.get(phase) ?? null;
+    return [{ phase, services: n, rules, elements: num(p.elements), capacity: num(p.capacity) }];
+  });
+}
+
 /** connectionLatency at one rule-set size (details.bySize): latency against the number of Services. */
 export interface SizePoint {
   readonly phase: string;

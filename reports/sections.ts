@@ -11,7 +11,15 @@ import { dnsCharts } from './chart-dns.ts';
 import { timelineChart } from './chart-timeline.ts';
 import { headroomSection } from './headroom-section.ts';
 import { dnsTables } from './dns-tables.ts';
-import { connectBySize, connectDuringChurn, measurementOf, memoryBySize, syncBySize } from './figures.ts';
+import {
+  connectBySize,
+  connectDuringChurn,
+  measurementOf,
+  memoryBySize,
+  ruleSetBySize,
+  syncBySize,
+  type RuleSetPoint,
+} from './figures.ts';
 import { formatCount, formatMs, formatRate } from './format.ts';
 import { firstCountedRep, variantLabel, type ScenarioGroup, type VariantGroup } from './groups.ts';
 
@@ -120,19 +128,21 @@ function costGrowthTable(g: readonly VariantGroup[]): Table | undefined {
     if (!r) return [];
     const connect = new Map(connectBySize(r).map((p) => [p.phase, p]));
     const sync = new Map(syncBySize(r).map((p) => [p.phase, p]));
+    const ruleSet = new Map(ruleSetBySize(r).map((p) => [p.phase, p]));
     const memory = new Map(memoryBySize(r).map((p) => [p.phase, p]));
-    const phases = [...new Set([...connect.keys(), ...sync.keys()])];
-    const sizes = new Set(phases.map((ph) => connect.get(ph)?.services ?? sync.get(ph)?.services));
+    const phases = [...new Set([...connect.keys(), ...ruleSet.keys()])];
+    const servicesAt = (ph: string) => connect.get(ph)?.services ?? ruleSet.get(ph)?.services ?? null;
+    const sizes = new Set(phases.map(servicesAt));
     if (sizes.size < 2) return [];
     return phases.map((ph) => [
       variantLabel(v),
       ph,
-      formatCount(connect.get(ph)?.services ?? sync.get(ph)?.services ?? null),
+      formatCount(servicesAt(ph)),
       formatMs(connect.get(ph)?.connectP50Ms ?? null),
       formatMs(connect.get(ph)?.connectP99Ms ?? null),
       formatMs(sync.get(ph)?.p50Ms ?? null),
       formatMs(sync.get(ph)?.p99Ms ?? null),
-      ruleSetSize(sync.get(ph)?.rules ?? null, sync.get(ph)?.elements ?? null),
+      ruleSetSize(ruleSet.get(ph)),
       formatMiB(memory.get(ph)?.proxyMiB ?? null),
       formatMiB(memory.get(ph)?.apiserverMiB ?? null),
     ]);
@@ -157,10 +167,16 @@ function costGrowthTable(g: readonly VariantGroup[]): Table | undefined {
   };
 }
 
-/** iptables: its rules; nftables: its rules and the elements of its sets and maps, where most of it lives. */
-function ruleSetSize(rules: number | null, elements: number | null): string {
-  if (elements === null) return formatCount(rules);
-  return `${formatCount(rules)} + ${formatCount(elements)} elements`;
+/**
+ * iptables: its rules; nftables: its rules and the elements of its sets and maps, where most of it lives;
+ * cilium: its service map entries, and whether the map is full (Services past it are not programmed).
+ */
+function ruleSetSize(p: RuleSetPoint | undefined): string {
+  if (!p) return formatCount(null);
+  if (p.capacity !== null && p.rules >= p.capacity)
+    return `${formatCount(p.rules)}: the service map is full (its size: ${formatCount(p.capacity)})`;
+  if (p.elements === null) return formatCount(p.rules);
+  return `${formatCount(p.rules)} + ${formatCount(p.elements)} elements`;
 }
 
 function formatMiB(x: number | null): string {

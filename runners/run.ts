@@ -8,6 +8,7 @@ import {
   type PlannedRun,
 } from '../scenarios/plan.ts';
 import type { Scenario } from '../scenarios/schema.ts';
+import { peakServices } from '../scenarios/peak-services.ts';
 import { hostFacts, machineFacts } from '../infra/lab/host-facts.ts';
 import { labUp, loadKubeconfig } from '../infra/lab/local.ts';
 import { labDown } from '../infra/lab/down.ts';
@@ -140,6 +141,7 @@ async function runVariant(
       iptablesBackend: run.variant.iptablesBackend,
       dns: run.variant.dns,
       kubernetesVersion: run.variant.kubernetesVersion,
+      maxServices: String(peakServices(scenario)),
     });
     const state = await labUp(spec, log, signal);
     mergeVersions(writer.results.manifest.versions, state.versions);

@@ -19,7 +19,16 @@ test('good options parse into a spec', () => {
   });
 });
 
+test('--max-services is kept for the proxies with fixed-size tables', () => {
+  assert.equal(parseLabUpOptions({ ...ok, maxServices: '30000' }).maxServices, 30_000);
+});
+
 const bad: [string, Record<string, string>, RegExp][] = [
+  [
+    'no Services',
+    { ...ok, maxServices: '0' },
+    /--max-services: expected a whole number from 1 to 1000000; got "0"/,
+  ],
   [
     'negative node count',
     { ...ok, fakeNodes: '-5' },

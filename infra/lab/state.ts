@@ -21,6 +21,11 @@ export interface LabSpec {
   readonly dns: DnsMode;
   /** Which pinned Kubernetes the control plane and kube-proxy run (infra/versions.json); absent: the default. */
   readonly kubernetesVersion?: string;
+  /**
+   * The most Services the lab must serve at once, where a service proxy has tables of a fixed size (cilium's
+   * service map); absent: each proxy's default size. A run sets it from its scenario (scenarios/peak-services.ts).
+   */
+  readonly maxServices?: number;
 }
 
 export type DnsMode = DnsName;

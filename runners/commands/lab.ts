@@ -47,6 +47,10 @@ export function labCommand(): Command {
     )
     .option('--dns <mode>', helpOf(dnsValues), 'coredns')
     .option(
+      '--max-services <n>',
+      "the most Services the lab will hold: sizes cilium's service map (default: cilium's 65,536 entries)",
+    )
+    .option(
       '--kubernetes-version <v>',
       'a pinned Kubernetes version (infra/versions.json); default the first',
     )

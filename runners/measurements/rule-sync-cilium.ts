@@ -5,7 +5,7 @@
  * host through that node's own bpffs (never `cilium-dbg bpf lb list`, which reads the first bpffs it finds).
  * One entry per frontend (backend slot 0, a Service port) plus one per backend of it: `rules` counts entries,
  * `serviceChains` frontends and `endpointChains` backend slots, so the page's rule-set axis means the same
- * work for every proxy. Per phase on node 1, at stop on every node. Units: counts.
+ * work for every proxy. Per phase on node 1, at stop on every node, with the map's size. Units: counts.
  */
 import { exec } from '../../infra/exec.ts';
 import { servicesMapPath } from '../../infra/cilium/agent-api.ts';
@@ -52,8 +52,14 @@ export function createCiliumRuleSync(ctx: MeasurementContext & { readonly state:
   const phases: Record<string, unknown>[] = [];
   let atStop: { node: string; counts?: RuleCounts }[] = [];
 
+  // The map's size (--bpf-lb-map-max): entries equal to it mean a full map, Services past it not programmed.
+  let capacity: number | null = null;
   const count = async (n: RealNodeInfo): Promise<RuleCounts> => {
     const map = servicesMapPath(ciliumNodePaths(state.spec.name, n.name).bpfRoot);
+    if (capacity === null) {
+      const shown = await exec(['bpftool', '-j', 'map', 'show', 'pinned', map], { signal });
+      capacity = (JSON.parse(shown.stdout) as { max_entries?: number }).max_entries ?? null;
+    }
     const r = await exec(['bpftool', '-j', 'map', 'dump', 'pinned', map], { signal });
     return countServiceMap(r.stdout);
   };
@@ -65,7 +71,7 @@ export function createCiliumRuleSync(ctx: MeasurementContext & { readonly state:
       if (!n) return;
       try {
         const c = await count(n);
-        phases.push({ phase, syncs: null, p50Ms: null, p99Ms: null, meanMs: null, ...c });
+        phases.push({ phase, syncs: null, p50Ms: null, p99Ms: null, meanMs: null, ...c, capacity });
       } catch (e) {
         errors.push(`${n.name}: service map after phase ${phase}: ${message(e)}`);
       }
@@ -106,6 +112,7 @@ export function createCiliumRuleSync(ctx: MeasurementContext & { readonly state:
           rawLoadMs: null,
           syncToRawRatio: null,
           fullSyncToRawRatio: null,
+          serviceMapCapacity: capacity,
         },
         details: { phases, rawLoadsMs: [], nodes: atStop.map(({ node, counts }) => ({ node, ...counts })) },
         skipped: ['sync durations and raw load: kube-proxy figures, which cilium-agent has no twin of'],

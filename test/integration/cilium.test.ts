@@ -15,6 +15,8 @@ import { readHostSysctls } from '../../infra/cilium/host-sysctls.ts';
 import { cgroup2Root, ciliumNodePaths, labCgroup, type CiliumNodePaths } from '../../infra/cilium/paths.ts';
 import { v1Hierarchies } from '../../infra/cilium/mounts.ts';
 import { countServiceMap } from '../../runners/measurements/rule-sync-cilium.ts';
+import { frontendBackends } from '../../infra/cilium/service-map.ts';
+import { deadComponents, injectFault } from '../../runners/faults.ts';
 import { hostNetworkSnapshot, labMounts, scalelab } from './helpers.ts';
 import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
 
@@ -176,6 +178,43 @@ describe(
         { allowFailure: true },
       );
       assert.notEqual(r.exitCode, 0, `answered outside the cgroup: ${r.stdout}`);
+    });
+
+    test("node 1's agent killed by a fault: its Services keep answering, a new Service waits (node 2 has it, node 1 not)", async () => {
+      const fault = await injectFault(state, kc, { kill: 'cilium-agent', node: 1, afterSeconds: 0 }, 'test');
+      assert.equal(fault.target, 'cilium-agent-1');
+      assert.equal(fault.error, undefined);
+      await waitUntil('cilium-agent-1 gone', async () => deadComponents(state, [fault]).length === 1);
+      assert.match(
+        deadComponents(state, [fault])[0]!,
+        /^cilium-agent-1 \(pid \d+\) is not running: killed by a fault in phase test/,
+      );
+      // What the agent programmed stays in the pinned maps and the cgroup's programs: new connections work.
+      const core = kc.makeApiClient(CoreV1Api);
+      const ip2 = (await core.readNamespacedService({ name: 'echo-on-2', namespace: 'default' })).spec!
+        .clusterIP!;
+      const pods2 = new Set(await readyEndpoints(kc, 'echo-on-2'));
+      const r = await inPod(state, 1, hostnameLoop(`http://${ip2}/hostname`, 4));
+      assert.equal(r.exitCode, 0, r.stderr);
+      const got = r.stdout.split('\n').filter(Boolean);
+      assert.ok(got.length === 4 && got.every((h) => pods2.has(h)), `node 1 → ${ip2} after the kill: ${got}`);
+      // A change made now reaches node 2's live agent; node 1's map cannot get it until an agent runs there.
+      const labels = { app: 'echo-on-2', 'scalelab.io/run': 'itest' };
+      const late = await core.createNamespacedService({
+        namespace: 'default',
+        body: {
+          metadata: { name: 'after-kill' },
+          spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
+        },
+      });
+      const vip = late.spec!.clusterIP!;
+      const bpfRoot2 = ciliumNodePaths(lab, 'real-node-2').bpfRoot;
+      await waitUntil(
+        'node 2 programs the new Service',
+        async () => (await frontendBackends(bpfRoot2, vip, 80)) > 0,
+        120_000,
+      );
+      assert.equal(await frontendBackends(paths.bpfRoot, vip, 80), 0, "node 1's map has no frontend for it");
     });
 
     test('down leaves no mount, cgroup, pinned map, process or changed sysctl', async () => {

@@ -10,6 +10,7 @@ import { isBuilt } from '../../build/go-build.ts';
 import { ciliumRecipe } from '../../build/recipes.ts';
 import { ciliumServes, startCiliumAgent } from '../../cilium/start-agent.ts';
 import { ciliumNodePaths } from '../../cilium/paths.ts';
+import { serviceMapSize } from '../../cilium/service-map-size.ts';
 import type { ServiceProxyValue } from '../service-proxy.ts';
 
 export const cilium: ServiceProxyValue<'cilium'> = {
@@ -31,7 +32,8 @@ export const cilium: ServiceProxyValue<'cilium'> = {
   localDns: 'link-local',
   bringUp: async (ctx, nodes) => {
     for (const n of nodes) {
-      const { argv } = await startCiliumAgent(ctx.state, n, {}, ctx.start);
+      const lbMapMax = serviceMapSize(ctx.state.spec.maxServices);
+      const { argv } = await startCiliumAgent(ctx.state, n, { lbMapMax }, ctx.start);
       ctx.state.flags[`cilium-agent-${n.index}`] = argv; // the agent's flags, not its launch script's
     }
     // Compiling the datapath with clang takes a minute or more per node on a loaded 2-core machine.
