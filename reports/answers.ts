@@ -12,15 +12,8 @@ import { measurementOf, servicesAfterPhases, summaryValue } from './figures.ts';
 import { countedReps, groupState, median, proxyLabel, type ScenarioGroup } from './groups.ts';
 import { formatByKey, formatCount, formatMs, formatRate, plural } from './format.ts';
 import { upgradeAnswer } from './upgrade-answer.ts';
+import type { Answer } from './section-types.ts';
 import { withoutVersion } from './versions.ts';
-
-export interface Answer {
-  readonly question: string;
-  /** The answer in a short sentence, shown first. */
-  readonly lead: string;
-  /** The figures behind it and the caveats. */
-  readonly detail: string;
-}
 
 interface AxisFigure {
   readonly label: string;

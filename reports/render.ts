@@ -3,7 +3,8 @@
  * HTML page out — inline CSS, inline SVG charts, no script, nothing fetched when it is viewed.
  */
 import type { RunResults } from '../runners/results/schema.ts';
-import { answers, type Answer } from './answers.ts';
+import { answers } from './answers.ts';
+import type { Answer } from './section-types.ts';
 import { compareWithBaseline, regressionMethod, type BaselineComparison } from './baseline.ts';
 import { formatByKey, formatChange, formatTime, plural } from './format.ts';
 import { groupRuns, groupState, type ScenarioGroup } from './groups.ts';

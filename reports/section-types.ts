@@ -1,4 +1,4 @@
-/** What a page section holds: its charts, its tables, and sentences in place of what is missing. */
+/** What a page section holds (its charts, its tables, sentences in place of what is missing) and its answers. */
 import type { Chart } from './charts.ts';
 
 export interface Table {
@@ -14,4 +14,13 @@ export interface Section {
   /** Sentences in place of what is missing. */
   readonly notes: string[];
   readonly tables: Table[];
+}
+
+/** One question the page answers first (reports/answers.ts). */
+export interface Answer {
+  readonly question: string;
+  /** The answer in a short sentence, shown first. */
+  readonly lead: string;
+  /** The figures behind it and the caveats. */
+  readonly detail: string;
 }

@@ -2,7 +2,7 @@
  * "Does the upgrade change anything?": the answer at the top of a run that compared Kubernetes versions,
  * from the same per-variant, per-figure Mann–Whitney verdicts as the upgrade table (versions.ts).
  */
-import type { Answer } from './answers.ts';
+import type { Answer } from './section-types.ts';
 import type { FigureComparison } from './baseline.ts';
 import { formatByKey, formatChange, plural } from './format.ts';
 import type { ScenarioGroup } from './groups.ts';

@@ -1,4 +1,4 @@
-import { remainingEstimate } from './progress.ts';
+import { remainingEstimate } from './remaining.ts';
 
 /** What the harness reports while it works; one formatter per kind (see formatEvent). */
 export type LogEvent =
@@ -46,7 +46,7 @@ export interface ConsoleLogOptions {
   readonly verbosity?: Verbosity;
   /** The clock lines are stamped against (ms since the epoch); default: now. */
   readonly startedAt?: number;
-  /** plannedPhaseSeconds of the run's scenario (runners/progress.ts): turns on estimates of what is left. */
+  /** plannedPhaseSeconds of the run's scenario (runners/remaining.ts): turns on estimates of what is left. */
   readonly plannedPhaseSeconds?: number;
   /** Where lines go (tests); default stderr, and stdout for summaries. */
   readonly write?: (line: string, stream: 'stderr' | 'stdout') => void;
@@ -58,7 +58,7 @@ export interface ConsoleLogOptions {
  * Prints events one line each (CI-friendly), stamped with the UTC time and the elapsed time since start:
  * `14:05:12 +3:02 ✓ phase ramp done (63.2 s)`. A step that ends without its own duration gets the time since
  * its start. Steps named "[i/N] …" are a run's variants: after each, and after each phase, a line says about how
- * much is left (runners/progress.ts). Progress counters are throttled to one a second (not with verbose).
+ * much is left (runners/remaining.ts). Progress counters are throttled to one a second (not with verbose).
  */
 export function consoleLog(opts: ConsoleLogOptions = {}): Log {
   const now = opts.now ?? Date.now;

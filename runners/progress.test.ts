@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { consoleLog, type LogEvent } from './events.ts';
-import { minutes, plannedPhaseSeconds, remainingEstimate } from './progress.ts';
+import { plannedPhaseSeconds } from './progress.ts';
+import { minutes, remainingEstimate } from './remaining.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { loadScenario } from '../scenarios/load.ts';
 

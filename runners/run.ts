@@ -10,7 +10,8 @@ import {
 import type { Scenario } from '../scenarios/schema.ts';
 import { peakServices } from '../scenarios/peak-services.ts';
 import { hostFacts, machineFacts } from '../infra/lab/host-facts.ts';
-import { labUp, loadKubeconfig } from '../infra/lab/local.ts';
+import { labUp } from '../infra/lab/local.ts';
+import { loadKubeconfig } from '../infra/lab/kubeconfig.ts';
 import { labDown } from '../infra/lab/down.ts';
 import { parseLabUpOptions } from '../infra/lab/spec.ts';
 import { installedVersions } from '../infra/build/debian.ts';

@@ -5,9 +5,9 @@
 import { array, boolean, number, object, oneOf, optional, string, tagged, type Infer } from './schema-kit.ts';
 import { maxFakeNodes } from '../infra/lab/addresses.ts';
 import { maxRealNodes } from '../infra/lab/spec.ts';
-import { podNetworkNames } from '../infra/variants/pod-network.ts';
-import { iptablesBackends, serviceProxyNames } from '../infra/variants/service-proxy.ts';
-import { dnsNames } from '../infra/variants/dns.ts';
+import { podNetworkNames } from '../infra/variants/names.ts';
+import { iptablesBackends, serviceProxyNames } from '../infra/variants/names.ts';
+import { dnsNames } from '../infra/variants/names.ts';
 import { defaultMaxInFlight } from '../runners/churn/paced.ts';
 
 const pace = tagged(

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { loadKubeconfig } from '../lab/local.ts';
+import { loadKubeconfig } from '../lab/kubeconfig.ts';
 import { netnsPids } from '../lab/netns.ts';
 import { isRunning } from '../lab/processes.ts';
 import type { RealNodeInfo } from '../lab/real-nodes.ts';

@@ -4,7 +4,7 @@ import { groupDir } from '../build/go-build.ts';
 import { ciliumRecipe } from '../build/recipes.ts';
 import { ciliumAgentArgs } from '../components/cilium-agent.ts';
 import { labAddresses as A } from '../lab/addresses.ts';
-import { loadKubeconfig } from '../lab/local.ts';
+import { loadKubeconfig } from '../lab/kubeconfig.ts';
 import type { StartedProcess } from '../lab/processes.ts';
 import type { RealNodeInfo } from '../lab/real-nodes.ts';
 import type { LabState } from '../lab/state.ts';

@@ -8,32 +8,14 @@ import { flannelSubnetFile } from '../podnet/flannel.ts';
 import { podNetworks } from '../variants/pod-network.ts';
 import { serviceProxies } from '../variants/service-proxy.ts';
 import { dnsValues } from '../variants/dns.ts';
-import type { VariantContext } from '../variants/variant.ts';
+import type { DataplaneHooks, VariantContext } from '../variants/variant.ts';
 import { createKubeletServingCert } from './pki.ts';
 import { labNetns } from './netns.ts';
 import { createRealNodeNetns, realNodeInfo, sysctl, type RealNodeInfo } from './real-nodes.ts';
-import type { StartedProcess } from './processes.ts';
 import type { LabState } from './state.ts';
 import { waitFor } from './wait.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-export interface DataplaneHooks {
-  readonly state: LabState;
-  readonly kc: KubeConfig;
-  readonly kubeconfigs: { admin: string; kubeProxy: string };
-  /** Starts a daemon (inside netns, or the lab's namespace), records it in the lab state, watches it. */
-  start(
-    name: string,
-    argv: string[],
-    opts?: { netns?: string; netOnly?: boolean; env?: NodeJS.ProcessEnv },
-  ): StartedProcess;
-  /** Records a daemon started elsewhere (bird) in the lab state and watches it. */
-  adopt(p: StartedProcess, kind: string): void;
-  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
-  readonly signal: AbortSignal;
-  readonly watched: readonly StartedProcess[];
-}
 
 /**
  * Real dataplane nodes: namespaces on the fabric, a node agent each, then what the lab's variant values add

@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { LabState } from './state.ts';
 
 /** Writes a kubeconfig that names files (not inline data), so the lab's PKI stays in one place. */
 export function writeKubeconfig(
@@ -16,4 +18,11 @@ export function writeKubeconfig(
   };
   writeFileSync(path, stringify(doc), { mode: 0o600 });
   return path;
+}
+
+/** An API client config for the lab's user kubeconfig (through the loopback forwarder). */
+export function loadKubeconfig(state: LabState): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(state.kubeconfig!);
+  return kc;
 }

@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { binPath, sharePath, versionedPrograms } from '../build/build.ts';
 import { kubernetesRecipe, recipes, type GoRecipe } from '../build/recipes.ts';
 import { groupDir } from '../build/go-build.ts';
@@ -15,7 +14,7 @@ import { kwokArgs, kwokConfigFile } from '../components/kwok.ts';
 import { labAddresses as A } from './addresses.ts';
 import { createNetns, ipIn, labNetns } from './netns.ts';
 import { createPki, type LabPki } from './pki.ts';
-import { writeKubeconfig } from './kubeconfig.ts';
+import { loadKubeconfig, writeKubeconfig } from './kubeconfig.ts';
 import { startDaemon, isRunning, type StartedProcess } from './processes.ts';
 import { labStateDir, readLabState, writeLabState, type LabSpec, type LabState } from './state.ts';
 import { labHttpGet } from './lab-connect.ts';
@@ -313,12 +312,6 @@ async function ensureFakeNodes(state: LabState, want: number, log: Log, signal: 
   state.stepSeconds['fake nodes Ready'] = round3(seconds);
   state.stepSeconds['fake nodes created to Ready'] = round3((performance.now() - t0) / 1000);
   writeLabState(state);
-}
-
-export function loadKubeconfig(state: LabState): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(state.kubeconfig!);
-  return kc;
 }
 
 function writeKubeconfigs(state: LabState, pki: LabPki) {

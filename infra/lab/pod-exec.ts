@@ -4,7 +4,7 @@ import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { exec, type ExecResult } from '../exec.ts';
 import { sandboxNetns } from '../node-agent/sandbox.ts';
 import { sandboxScript } from '../node-agent/sandbox-script.ts';
-import { loadKubeconfig } from './local.ts';
+import { loadKubeconfig } from './kubeconfig.ts';
 import { sleep } from './processes.ts';
 import type { LabState } from './state.ts';
 import { UserError } from '../../runners/errors.ts';

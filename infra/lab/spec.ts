@@ -2,9 +2,12 @@ import { UserError } from '../../runners/errors.ts';
 import { maxFakeNodes } from './addresses.ts';
 import { hostFacts } from './host-facts.ts';
 import { kubernetesVersions } from '../versions.ts';
-import { podNetworkNames, podNetworks } from '../variants/pod-network.ts';
-import { iptablesBackends, serviceProxies, serviceProxyNames } from '../variants/service-proxy.ts';
-import { dnsNames, dnsValues } from '../variants/dns.ts';
+import { podNetworks } from '../variants/pod-network.ts';
+import { podNetworkNames } from '../variants/names.ts';
+import { serviceProxies } from '../variants/service-proxy.ts';
+import { iptablesBackends, serviceProxyNames } from '../variants/names.ts';
+import { dnsValues } from '../variants/dns.ts';
+import { dnsNames } from '../variants/names.ts';
 
 /** Real nodes live at 198.18.1.N; each runs kube-proxy and an agent, so a 2-core machine holds a few. */
 export const maxRealNodes = 8;

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { stateRoot } from '../paths.ts';
 import type { ProcessRecord } from './processes.ts';
 import type { RealNodeInfo } from './real-nodes.ts';
-import type { PodNetworkName } from '../variants/pod-network.ts';
-import type { IptablesBackend, ServiceProxyName } from '../variants/service-proxy.ts';
-import type { DnsName } from '../variants/dns.ts';
+import type { PodNetworkName } from '../variants/names.ts';
+import type { IptablesBackend, ServiceProxyName } from '../variants/names.ts';
+import type { DnsName } from '../variants/names.ts';
 
 /** What `lab up` asked for. */
 export interface LabSpec {

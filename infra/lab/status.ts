@@ -3,7 +3,7 @@ import { stateRoot } from '../paths.ts';
 import { isRunning, processUsage } from './processes.ts';
 import { readLabState, type LabState } from './state.ts';
 import { countFakeNodes } from './fake-nodes.ts';
-import { loadKubeconfig } from './local.ts';
+import { loadKubeconfig } from './kubeconfig.ts';
 
 export interface LabStatus {
   readonly name: string;

@@ -1,4 +1,6 @@
-import { podNetworks, type PodNetworkName, type PodNetworkNodeInput } from '../variants/pod-network.ts';
+import { podNetworks } from '../variants/pod-network.ts';
+import type { PodNetworkNodeInput } from '../variants/pod-network-value.ts';
+import type { PodNetworkName } from '../variants/names.ts';
 import type { CniNetworkList } from './cni.ts';
 
 export { flannelSubnetFile, networkOf } from '../podnet/flannel.ts';

@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { scenarioSchema } from '../../scenarios/schema.ts';
 import { parseLabUpOptions } from '../lab/spec.ts';
 import { UserError } from '../../runners/errors.ts';
-import { podNetworkNames, podNetworks } from './pod-network.ts';
-import { iptablesBackends, serviceProxies, serviceProxyNames } from './service-proxy.ts';
-import { dnsNames, dnsValues } from './dns.ts';
+import { podNetworks } from './pod-network.ts';
+import { podNetworkNames } from './names.ts';
+import { serviceProxies } from './service-proxy.ts';
+import { iptablesBackends, serviceProxyNames } from './names.ts';
+import { dnsValues } from './dns.ts';
+import { dnsNames } from './names.ts';
 import { hostFacts } from '../lab/host-facts.ts';
 
 const withIpvs = { kernel: 'k' };

@@ -11,7 +11,8 @@ import { interruptSignal } from '../interrupt.ts';
 import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
 import { labLogsCommand } from './lab-logs.ts';
 import { podNetworks } from '../../infra/variants/pod-network.ts';
-import { iptablesBackends, serviceProxies } from '../../infra/variants/service-proxy.ts';
+import { serviceProxies } from '../../infra/variants/service-proxy.ts';
+import { iptablesBackends } from '../../infra/variants/names.ts';
 import { dnsValues } from '../../infra/variants/dns.ts';
 
 /** `direct | vxlan (flannel) | bgp (…)`: an axis's values as its module lists them. */

@@ -8,7 +8,8 @@ import { scenarioSchema } from '../../scenarios/schema.ts';
 import { hostFacts } from '../../infra/lab/host-facts.ts';
 import { headroomUnit, stepValues, watchedSlos } from '../../scenarios/headroom-plan.ts';
 import { UserError } from '../errors.ts';
-import { minutes, plannedPhaseSeconds } from '../progress.ts';
+import { plannedPhaseSeconds } from '../progress.ts';
+import { minutes } from '../remaining.ts';
 
 /** `--set path=value`, repeatable (scenarios/overrides.ts); shared by validate, plan and run. */
 export const setOption = () =>

@@ -2,7 +2,7 @@
  * The DNS measurement's header (definition, source, units: the report quotes them) and its summary, built
  * from the conditions' figures. Pure, so the summary's arithmetic is tested without a lab.
  */
-import type { DnsParams } from './dns.ts';
+import type { MeasurementParams } from '../../scenarios/schema.ts';
 import type { ConditionStats } from './dns-conditions.ts';
 import type { WindowServers } from './dns-servers.ts';
 import type { NodeSampleSummary } from './dns-node-samples.ts';
@@ -17,7 +17,11 @@ export type ConditionResult = ConditionStats & {
   readonly okBeforeScrape?: number;
 };
 
-export function dnsDefinition(p: DnsParams, timeoutMs: number | undefined, mode: string): string {
+export function dnsDefinition(
+  p: MeasurementParams<'dns'>,
+  timeoutMs: number | undefined,
+  mode: string,
+): string {
   const dnsperf = p.dnsperfQps
     ? `${p.dnsperfQps} qps for ${p.dnsperfSeconds} s from the first phase, from real node 2, replaying the search-path queries of the same names`
     : 'off';

@@ -45,21 +45,27 @@ test('a constant arrival rate starts iterations on schedule, whatever the latenc
       { options: { rate: 100, vus: 8, duration: '1s' }, default: connect.default },
       { TARGET: target },
     );
-    // 100 arrivals in the second; on a machine busy with labs a few timers fire after its end (95 seen).
-    assert.ok(r.summary.http_reqs >= 90 && r.summary.http_reqs <= 102, `${r.summary.http_reqs} requests`);
-    // An arrival is dropped only when every VU is busy; a loaded machine that delays replies past 80 ms can
-    // drop a few, so the schedule is judged by what ran plus what was dropped.
-    assert.ok(
-      r.summary.dropped_iterations <= 5 && r.summary.http_reqs + r.summary.dropped_iterations >= 90,
-      `${r.summary.dropped_iterations} dropped, ${r.summary.http_reqs} ran`,
-    );
+    // Never more than the schedule's 100 arrivals (plus the one at t = 0 that rounding may add). Fewer when the
+    // machine is loaded: a timer that fires after the second's end starts nothing (78 seen with a lab benchmark
+    // and the unit tests sharing 2 cores), so the floor is loose; the comparison below is what is judged.
+    const scheduled = (x: typeof r) => x.summary.http_reqs + x.summary.dropped_iterations;
+    assert.ok(scheduled(r) <= 101 && r.summary.http_reqs >= 50, `${r.summary.http_reqs} ran`);
     assert.ok(r.summary.trends.req_total.p50 >= 30);
-    // One VU cannot keep 100/s at 30 ms each: most arrivals are dropped and counted.
+    // One VU cannot keep 100/s at 30 ms each: most arrivals are dropped and counted, where 8 VUs ran most.
     const starved = await runProfile(
       { options: { rate: 100, vus: 1, duration: '1s' }, default: connect.default },
       { TARGET: target },
     );
-    assert.ok(starved.summary.dropped_iterations > 50, `${starved.summary.dropped_iterations} dropped`);
+    assert.ok(scheduled(starved) <= 101);
+    assert.ok(
+      starved.summary.dropped_iterations > starved.summary.http_reqs,
+      `1 VU: ${starved.summary.dropped_iterations} dropped, ${starved.summary.http_reqs} ran`,
+    );
+    assert.ok(
+      r.summary.dropped_iterations < r.summary.http_reqs &&
+        r.summary.http_reqs >= 2 * starved.summary.http_reqs,
+      `8 VUs: ${r.summary.http_reqs} ran, ${r.summary.dropped_iterations} dropped; 1 VU: ${starved.summary.http_reqs} ran`,
+    );
   } finally {
     server.close();
   }

@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { exec } from '../../infra/exec.ts';
-import { loadKubeconfig } from '../../infra/lab/local.ts';
+import { loadKubeconfig } from '../../infra/lab/kubeconfig.ts';
 import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 import { runPool } from '../../infra/pool.ts';

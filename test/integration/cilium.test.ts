@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { isBuilt } from '../../infra/build/go-build.ts';
 import { ciliumRecipe } from '../../infra/build/recipes.ts';
-import { loadKubeconfig } from '../../infra/lab/local.ts';
+import { loadKubeconfig } from '../../infra/lab/kubeconfig.ts';
 import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
 import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import { sleep } from '../../infra/lab/processes.ts';

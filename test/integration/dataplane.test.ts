@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { labHttpGet } from '../../infra/lab/lab-connect.ts';
-import { loadKubeconfig } from '../../infra/lab/local.ts';
+import { loadKubeconfig } from '../../infra/lab/kubeconfig.ts';
 import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
 import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import { sleep } from '../../infra/lab/processes.ts';

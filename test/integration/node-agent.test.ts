@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { loadKubeconfig } from '../../infra/lab/local.ts';
+import { loadKubeconfig } from '../../infra/lab/kubeconfig.ts';
 import { listNetns } from '../../infra/lab/netns.ts';
 import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import { sleep } from '../../infra/lab/processes.ts';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { exec } from '../../infra/exec.ts';
 import { labHttpGet } from '../../infra/lab/lab-connect.ts';
-import { loadKubeconfig } from '../../infra/lab/local.ts';
+import { loadKubeconfig } from '../../infra/lab/kubeconfig.ts';
 import { belongsToLab, listNetns, netnsPids } from '../../infra/lab/netns.ts';
 import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
 import { sleep } from '../../infra/lab/processes.ts';

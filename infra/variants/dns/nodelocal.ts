@@ -8,7 +8,7 @@
 import { labAddresses as A } from '../../lab/addresses.ts';
 import { pin } from '../../versions.ts';
 import { bringUpNodeLocalDns } from '../../addons/nodelocaldns.ts';
-import type { DnsValue } from '../dns.ts';
+import type { DnsValue } from '../dns-value.ts';
 
 export const nodelocal: DnsValue<'nodelocal'> = {
   name: 'nodelocal',

@@ -8,7 +8,7 @@ import { podPtpNetwork } from '../../node-agent/cni.ts';
 import { labAsn, nodeConfig, reflectorConfig, startBird, waitForBgpConvergence } from '../../podnet/bgp.ts';
 import { labAddresses as A } from '../../lab/addresses.ts';
 import { labNetns } from '../../lab/netns.ts';
-import type { PodNetworkValue } from '../pod-network.ts';
+import type { PodNetworkValue } from '../pod-network-value.ts';
 
 export const bgp: PodNetworkValue<'bgp'> = {
   name: 'bgp',

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { podBridgeNetwork } from '../../node-agent/cni.ts';
 import { installDirectRoutes } from '../../podnet/direct.ts';
-import type { PodNetworkValue } from '../pod-network.ts';
+import type { PodNetworkValue } from '../pod-network-value.ts';
 
 export const direct: PodNetworkValue<'direct'> = {
   name: 'direct',

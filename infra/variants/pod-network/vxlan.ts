@@ -13,7 +13,7 @@ import {
   writeFlannelNetConf,
 } from '../../podnet/flannel.ts';
 import { pin } from '../../versions.ts';
-import type { PodNetworkValue } from '../pod-network.ts';
+import type { PodNetworkValue } from '../pod-network-value.ts';
 
 export const vxlan: PodNetworkValue<'vxlan'> = {
   name: 'vxlan',

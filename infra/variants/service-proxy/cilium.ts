@@ -11,7 +11,7 @@ import { ciliumRecipe } from '../../build/recipes.ts';
 import { ciliumServes, startCiliumAgent } from '../../cilium/start-agent.ts';
 import { ciliumNodePaths } from '../../cilium/paths.ts';
 import { serviceMapSize } from '../../cilium/service-map-size.ts';
-import type { ServiceProxyValue } from '../service-proxy.ts';
+import type { ServiceProxyValue } from '../service-proxy-value.ts';
 
 export const cilium: ServiceProxyValue<'cilium'> = {
   name: 'cilium',

@@ -2,12 +2,8 @@
  * `iptables`: kube-proxy's iptables mode, with either iptables backend: `nft` (Debian's default, iptables-nft)
  * or `legacy` (x_tables, through iptables-legacy first on kube-proxy's PATH).
  */
-import type { ServiceProxyValue } from '../service-proxy.ts';
+import type { ServiceProxyValue } from '../service-proxy-value.ts';
 import { bringUpKubeProxy, kubeProxyVersion } from './kube-proxy-node.ts';
-
-/** The iptables backends, an iptables setting: other modes run once, not once per backend. */
-export const iptablesBackends = ['nft', 'legacy'] as const;
-export type IptablesBackend = (typeof iptablesBackends)[number];
 
 export const iptables: ServiceProxyValue<'iptables'> = {
   name: 'iptables',

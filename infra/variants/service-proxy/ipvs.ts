@@ -1,5 +1,5 @@
 /** `ipvs`: kube-proxy's ipvs mode; needs IPVS in the kernel (CONFIG_IP_VS), which host-facts checks. */
-import type { ServiceProxyValue } from '../service-proxy.ts';
+import type { ServiceProxyValue } from '../service-proxy-value.ts';
 import { bringUpKubeProxy, kubeProxyVersion } from './kube-proxy-node.ts';
 
 export const ipvs: ServiceProxyValue<'ipvs'> = {

@@ -11,7 +11,7 @@ import { labAddresses as A } from '../../lab/addresses.ts';
 import { labHttpGet } from '../../lab/lab-connect.ts';
 import type { RealNodeInfo } from '../../lab/real-nodes.ts';
 import { kubernetesVersions } from '../../versions.ts';
-import type { ProxySettings } from '../service-proxy.ts';
+import type { ProxySettings } from '../service-proxy-value.ts';
 import type { VariantContext } from '../variant.ts';
 
 export async function bringUpKubeProxy(

@@ -1,5 +1,5 @@
 /** `nftables`: kube-proxy's nftables mode (its own `kube-proxy` nft tables, no iptables). */
-import type { ServiceProxyValue } from '../service-proxy.ts';
+import type { ServiceProxyValue } from '../service-proxy-value.ts';
 import { bringUpKubeProxy, kubeProxyVersion } from './kube-proxy-node.ts';
 
 export const nftables: ServiceProxyValue<'nftables'> = {
