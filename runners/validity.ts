@@ -37,8 +37,8 @@ export class ValidityMonitor {
         lastWall = Date.now();
         lastMono = performance.now();
         if (this.fakeNodes > 0) {
-          const c = await countFakeNodes(this.kc).catch(() => undefined);
-          if (!c) this.reasons.add('the apiserver did not answer a node count');
+          const c = await this.countNodes();
+          if ('error' in c) this.reasons.add(`the apiserver did not answer a node count: ${c.error}`);
           else if (c.ready < this.fakeNodes)
             this.reasons.add(
               `fake nodes fell behind: ${c.ready} of ${this.fakeNodes} Ready at one sample (heartbeats or leases late)`,
@@ -46,6 +46,24 @@ export class ValidityMonitor {
         }
       }
     })();
+  }
+
+  /**
+   * One list of the fake nodes, tried twice 5 s apart: a single refused or dropped connection on a machine
+   * whose cores the dataplane holds is not an apiserver that stopped answering; two in a row are.
+   */
+  private async countNodes(): Promise<{ ready: number } | { error: string }> {
+    const errors: string[] = [];
+    for (let attempt = 0; attempt < 2 && !this.stopped; attempt++) {
+      if (attempt > 0) await sleep(5000);
+      try {
+        return await countFakeNodes(this.kc);
+      } catch (e) {
+        const text = e instanceof Error ? e.message : String(e);
+        errors.push(`${new Date().toISOString().slice(11, 19)} ${text.split('\n')[0]!.slice(0, 200)}`);
+      }
+    }
+    return errors.length ? { error: errors.join('; ') } : { ready: this.fakeNodes };
   }
 
   /** Adds a reason found elsewhere (a measurement's failed scrape). */
