@@ -14,10 +14,11 @@ import { formatByKey, formatCount, formatMs, formatRate, plural } from './format
 import { upgradeAnswer } from './upgrade-answer.ts';
 import type { Answer } from './section-types.ts';
 import { withoutVersion } from './versions.ts';
+import type { MeasurementName } from '../scenarios/schema.ts';
 
 interface AxisFigure {
   readonly label: string;
-  readonly measurement: string;
+  readonly measurement: MeasurementName;
   readonly key: string;
 }
 
@@ -150,7 +151,7 @@ function nodelocalAnswer(s: ScenarioGroup): Omit<Answer, 'question'> {
       lead: 'Not measured.',
       detail: 'NodeLocal DNSCache ran, but the scenario has no dns measurement.',
     };
-  const dns = (label: string, key: string) => ({ label, measurement: 'dns', key });
+  const dns = (label: string, key: string): AxisFigure => ({ label, measurement: 'dns', key });
   const answer = compareAxis(s, 'DNS mode', (v) => v.dns, [
     dns('DNS failure rate', 'failureRate'),
     dns('lookup p99', 'p99Ms'),

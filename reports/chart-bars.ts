@@ -8,10 +8,11 @@ import { judgedOpacity, repsNote, width } from './chart-parts.ts';
 import { summaryValue } from './figures.ts';
 import { countedReps, medianOf, variantLabel, type VariantGroup } from './groups.ts';
 import { countRange } from './format.ts';
+import type { MeasurementName } from '../scenarios/schema.ts';
 
 interface Stat {
   readonly label: string;
-  readonly measurement: string;
+  readonly measurement: MeasurementName;
   readonly key: string;
 }
 

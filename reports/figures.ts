@@ -4,15 +4,16 @@
  * a report of a run from an older or newer measurement shows less, never wrong numbers.
  */
 import type { MeasurementResult } from '../runners/measurements/measurement.ts';
+import type { MeasurementName } from '../scenarios/schema.ts';
 import type { VariantResult } from '../runners/results/schema.ts';
 import { isObject, listOf, num, str } from './guards.ts';
 
-export function measurementOf(v: VariantResult, name: string): MeasurementResult | undefined {
+export function measurementOf(v: VariantResult, name: MeasurementName): MeasurementResult | undefined {
   return v.measurements.find((m) => m.name === name);
 }
 
 /** A summary figure, or null when the measurement or the key is absent (or was null: nothing to compute). */
-export function summaryValue(v: VariantResult, measurement: string, key: string): number | null {
+export function summaryValue(v: VariantResult, measurement: MeasurementName, key: string): number | null {
   const x = measurementOf(v, measurement)?.summary[key];
   return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }

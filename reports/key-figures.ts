@@ -2,14 +2,15 @@
  * The summary figures a report shows side by side, in order, with how they read. `lowerIsBetter` marks the
  * ones a baseline comparison judges (latencies, failure rates); counts are context, never judged.
  */
+import type { MeasurementName } from '../scenarios/schema.ts';
 export interface KeyFigure {
-  readonly measurement: string;
+  readonly measurement: MeasurementName;
   readonly key: string;
   readonly label: string;
   readonly lowerIsBetter: boolean;
 }
 
-const f = (measurement: string, key: string, label: string, lowerIsBetter = true): KeyFigure => ({
+const f = (measurement: MeasurementName, key: string, label: string, lowerIsBetter = true): KeyFigure => ({
   measurement,
   key,
   label,

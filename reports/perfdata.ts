@@ -7,6 +7,7 @@
 import type { RunResults, VariantResult } from '../runners/results/schema.ts';
 import { summaryValue } from './figures.ts';
 import { judgeable } from './groups.ts';
+import type { MeasurementName } from '../scenarios/schema.ts';
 
 export interface DataItem {
   readonly data: Record<string, number>;
@@ -21,7 +22,7 @@ export interface PerfData {
 
 interface Item {
   readonly metric: string;
-  readonly measurement: string;
+  readonly measurement: MeasurementName;
   /** Which figure of the measurement: its source or kind ('kube-proxy', 'probe addition', 'connect'). */
   readonly label: Record<string, string>;
   /** Data key (Perc50, …) → summary key. */

@@ -120,7 +120,12 @@ describe('the malformed results corpus: each refused with the file, the field an
     [
       'measurement-name',
       (d) => ((d.variants[0].measurements[0].name = null), d),
-      /measurements\[0\]\.name: expected a string/,
+      /measurements\[0\]\.name: expected one of networkProgrammingLatency, .*dns, got null/,
+    ],
+    [
+      'measurement-name-typo',
+      (d) => ((d.variants[0].measurements[0].name = 'ruleSynch'), d),
+      /measurements\[0\]\.name: expected one of .*ruleSync.*, got "ruleSynch"/,
     ],
     [
       'summary-string',

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../runners/errors.ts';
 import { resultsSchemaVersion, type RunResults } from '../runners/results/schema.ts';
+import { measurementNames, type MeasurementName } from '../scenarios/schema.ts';
 
 /** What a file turned out to be: a run's results, or something else and why it is not read. */
 export type ResultsFile =
@@ -169,7 +170,12 @@ function checkVariant(v: unknown, at: string, need: Need): void {
   if (Array.isArray(v.measurements))
     v.measurements.forEach((m, j) => {
       const mAt = `${at}.measurements[${j}]`;
-      need(isObject(m) && typeof m.name === 'string', `${mAt}.name`, 'a string', isObject(m) && m.name);
+      need(
+        isObject(m) && measurementNames.includes(m.name as MeasurementName),
+        `${mAt}.name`,
+        `one of ${measurementNames.join(', ')}`,
+        isObject(m) && m.name,
+      );
       need(isObject(m) && isObject(m.summary), `${mAt}.summary`, 'an object', isObject(m) && m.summary);
       if (isObject(m) && isObject(m.summary))
         for (const [k, x] of Object.entries(m.summary))

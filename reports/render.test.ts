@@ -50,7 +50,7 @@ describe('renderComparison of the shipped example results', () => {
       }
       // What a run did not measure is said in a sentence, not left blank.
       const measured = new Set(results.variants.flatMap((v) => v.measurements.map((m) => m.name)));
-      for (const name of ['connectionLatency', 'networkProgrammingLatency', 'ruleSync', 'dns'])
+      for (const name of ['connectionLatency', 'networkProgrammingLatency', 'ruleSync', 'dns'] as const)
         if (!measured.has(name)) assert.match(html, new RegExp(`This run has no ${name} measurement`));
       assert.match(html, /<h2 id="methodology">Methodology<\/h2>/);
       assert.match(html, /<h2 id="manifests">Run manifests<\/h2>/);

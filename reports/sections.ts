@@ -22,11 +22,12 @@ import {
 } from './figures.ts';
 import { formatCount, formatMs, formatRate } from './format.ts';
 import { firstCountedRep, variantLabel, type ScenarioGroup, type VariantGroup } from './groups.ts';
+import type { MeasurementName } from '../scenarios/schema.ts';
 
 export async function sections(s: ScenarioGroup, prefix: string): Promise<Section[]> {
   const g = s.variants;
-  const has = (name: string) => g.some((v) => v.reps.some((r) => measurementOf(r.result, name)));
-  const absent = (name: string) =>
+  const has = (name: MeasurementName) => g.some((v) => v.reps.some((r) => measurementOf(r.result, name)));
+  const absent = (name: MeasurementName) =>
     `This run has no ${name} measurement (add { name: ${name} } to the scenario's measurements to get it).`;
   const out: Section[] = [];
   // A headroom search's answer comes first: the other sections show its last passing step.

@@ -15,6 +15,7 @@ import { groupRuns, groupState, judgeable } from './groups.ts';
 import { layout } from './helpers.ts';
 import type { ResultsFile } from './read-results.ts';
 import { renderComparison } from './render.ts';
+import type { MeasurementName } from '../scenarios/schema.ts';
 
 export interface SitePage {
   /** Relative to the site's directory: `index.html`, `runs/<name>.html`. */
@@ -67,7 +68,7 @@ interface SiteModel {
 interface Trend {
   readonly title: string;
   readonly yTitle: string;
-  readonly measurement: string;
+  readonly measurement: MeasurementName;
   readonly key: string;
 }
 

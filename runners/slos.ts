@@ -2,12 +2,12 @@
  * SLO thresholds from the scenario against a run's figures. A breach is a verdict, never an exception; a
  * threshold without a figure (the measurement was not asked for, or saw nothing) is "not judged" (passed null).
  */
-import type { Scenario, SloName } from '../scenarios/schema.ts';
+import type { Scenario, SloName, MeasurementName } from '../scenarios/schema.ts';
 import type { MeasurementResult } from './measurements/measurement.ts';
 import type { SloVerdict } from './results/schema.ts';
 
 /** Where each SLO's figure comes from: a measurement's summary key. */
-export const sloSources: Record<SloName, { measurement: string; key: string }> = {
+export const sloSources: Record<SloName, { measurement: MeasurementName; key: string }> = {
   networkProgrammingP99Ms: { measurement: 'networkProgrammingLatency', key: 'kubeProxyP99Ms' },
   ruleSyncP99Ms: { measurement: 'ruleSync', key: 'syncP99Ms' },
   apiMutatingP99Ms: { measurement: 'controlPlane', key: 'apiMutatingP99Ms' },

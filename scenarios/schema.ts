@@ -85,55 +85,57 @@ const phase = object({
   faults: optional(array(fault), []),
 });
 
-const measurement = tagged(
-  'name',
-  {
-    networkProgrammingLatency: object({
-      /** How often the black-box probe hits the VIP. */
-      probeIntervalMs: optional(number({ min: 1, max: 1000, unit: 'ms' }), 5),
-      /** Endpoint additions and removals the probe times, each. */
-      samples: optional(number({ min: 1, max: 200, integer: true }), 5),
-    }),
-    ruleSync: object({}),
-    connectionLatency: object({
-      /** How long each of the two runs (through the VIP, then direct to a pod) lasts. */
-      seconds: optional(number({ min: 1, max: 600, unit: 'seconds' }), 10),
-      /** Virtual users of the agent, each opening a new connection per request. */
-      vus: optional(number({ min: 1, max: 64, integer: true }), 2),
-      /** Also measure through the VIP at the end of every phase: latency against the rule-set size. */
-      atEachPhase: optional(boolean(), false),
-      /** Requests per second for the agent-versus-vegeta cross-check (0 leaves it out). */
-      crossCheckRate: optional(number({ min: 0, max: 2000, unit: 'requests per second' }), 100),
-      /** Roll the target's pods under a 5 ms probe: hits on removed backends, failed connections. */
-      endpointChurn: optional(boolean(), true),
-    }),
+/** Each measurement's parameters, keyed by its name (the scenario's `measurements[].name`). */
+const measurementParams = {
+  networkProgrammingLatency: object({
+    /** How often the black-box probe hits the VIP. */
+    probeIntervalMs: optional(number({ min: 1, max: 1000, unit: 'ms' }), 5),
+    /** Endpoint additions and removals the probe times, each. */
+    samples: optional(number({ min: 1, max: 200, integer: true }), 5),
+  }),
+  ruleSync: object({}),
+  connectionLatency: object({
+    /** How long each of the two runs (through the VIP, then direct to a pod) lasts. */
+    seconds: optional(number({ min: 1, max: 600, unit: 'seconds' }), 10),
+    /** Virtual users of the agent, each opening a new connection per request. */
+    vus: optional(number({ min: 1, max: 64, integer: true }), 2),
+    /** Also measure through the VIP at the end of every phase: latency against the rule-set size. */
+    atEachPhase: optional(boolean(), false),
+    /** Requests per second for the agent-versus-vegeta cross-check (0 leaves it out). */
+    crossCheckRate: optional(number({ min: 0, max: 2000, unit: 'requests per second' }), 100),
+    /** Roll the target's pods under a 5 ms probe: hits on removed backends, failed connections. */
+    endpointChurn: optional(boolean(), true),
+  }),
 
-    controlPlane: object({}),
-    dns: object({
-      /** glibc lookups per second from the client pod, from the first phase to the last condition (open model). */
-      lookupsPerSecond: optional(number({ min: 1, max: 500, unit: 'lookups per second' }), 50),
-      /**
-       * The conditions run after the phases, in this order; the phases themselves are `service-churn`.
-       * coredns-down stops every CoreDNS process for the condition's seconds (then continues them);
-       * nodelocal-killed kills the node-local cache on node 1 (skipped with CoreDNS alone).
-       */
-      conditions: optional(
-        array(oneOf(['steady', 'coredns-rollout', 'coredns-killed', 'nodelocal-killed', 'coredns-down'])),
-        ['steady', 'coredns-rollout', 'coredns-killed', 'nodelocal-killed', 'coredns-down'],
-      ),
-      /**
-       * How long each condition lasts (a rollout at least this long, and until it finishes). coredns-down
-       * outlasts the resolver's 5 s timeout from 6 s on: lookups due in its first seconds fail, whatever the load.
-       */
-      conditionSeconds: optional(number({ min: 5, max: 600, unit: 'seconds' }), 15),
-      /** dnsperf's query rate (0 leaves dnsperf out). */
-      dnsperfQps: optional(number({ min: 0, max: 20_000, unit: 'queries per second' }), 200),
-      /** How long dnsperf runs from the first phase on; if it outlasts the phases it overlaps the conditions. */
-      dnsperfSeconds: optional(number({ min: 1, max: 3600, unit: 'seconds' }), 20),
-    }),
-  },
-  'what to measure',
-);
+  controlPlane: object({}),
+  dns: object({
+    /** glibc lookups per second from the client pod, from the first phase to the last condition (open model). */
+    lookupsPerSecond: optional(number({ min: 1, max: 500, unit: 'lookups per second' }), 50),
+    /**
+     * The conditions run after the phases, in this order; the phases themselves are `service-churn`.
+     * coredns-down stops every CoreDNS process for the condition's seconds (then continues them);
+     * nodelocal-killed kills the node-local cache on node 1 (skipped with CoreDNS alone).
+     */
+    conditions: optional(
+      array(oneOf(['steady', 'coredns-rollout', 'coredns-killed', 'nodelocal-killed', 'coredns-down'])),
+      ['steady', 'coredns-rollout', 'coredns-killed', 'nodelocal-killed', 'coredns-down'],
+    ),
+    /**
+     * How long each condition lasts (a rollout at least this long, and until it finishes). coredns-down
+     * outlasts the resolver's 5 s timeout from 6 s on: lookups due in its first seconds fail, whatever the load.
+     */
+    conditionSeconds: optional(number({ min: 5, max: 600, unit: 'seconds' }), 15),
+    /** dnsperf's query rate (0 leaves dnsperf out). */
+    dnsperfQps: optional(number({ min: 0, max: 20_000, unit: 'queries per second' }), 200),
+    /** How long dnsperf runs from the first phase on; if it outlasts the phases it overlaps the conditions. */
+    dnsperfSeconds: optional(number({ min: 1, max: 3600, unit: 'seconds' }), 20),
+  }),
+};
+
+const measurement = tagged('name', measurementParams, 'what to measure');
+
+/** Every measurement's name, in the schema's order: what a results file's measurements may be called. */
+export const measurementNames = Object.keys(measurementParams) as (keyof typeof measurementParams)[];
 
 /** The SLOs a scenario can set a threshold for (`slos`), and a headroom search can watch. */
 export const sloNames = ['networkProgrammingP99Ms', 'ruleSyncP99Ms', 'apiMutatingP99Ms', 'dnsP99Ms'] as const;
@@ -237,8 +239,10 @@ export type ChurnSpec = Infer<typeof churn>;
 export type FaultSpec = Infer<typeof fault>;
 export type Pace = Infer<typeof pace>;
 export type MeasurementSpec = Infer<typeof measurement>;
+/** A measurement's name ('ruleSync', 'dns', …): what results, reports and SLOs key measurements by. */
+export type MeasurementName = MeasurementSpec['name'];
 /** A measurement's parameters as the scenario gives them (defaults applied), e.g. MeasurementParams<'dns'>. */
-export type MeasurementParams<Name extends MeasurementSpec['name']> = Omit<
+export type MeasurementParams<Name extends MeasurementName> = Omit<
   Extract<MeasurementSpec, { name: Name }>,
   'name'
 >;

@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { LabState } from '../../infra/lab/state.ts';
 import type { Log } from '../events.ts';
 import type { ClusterTarget } from '../cluster/target.ts';
+import type { MeasurementName } from '../../scenarios/schema.ts';
 
 /** What a measurement may use: the target (lab or kubeconfig), an API client, the log, the run's abort signal. */
 export interface MeasurementContext {
@@ -20,7 +21,7 @@ export interface MeasurementContext {
 
 /** A measurement's findings: the header (definition, source, units) travels with the figures into reports. */
 export interface MeasurementResult {
-  readonly name: string;
+  readonly name: MeasurementName;
   readonly definition: string;
   readonly source: string;
   readonly units: string;

@@ -1,4 +1,4 @@
-import type { MeasurementSpec } from '../../scenarios/schema.ts';
+import type { MeasurementSpec, MeasurementName } from '../../scenarios/schema.ts';
 import type { Measurement, MeasurementContext } from './measurement.ts';
 import { apiOnlyReason } from '../cluster/target.ts';
 import { createNetworkProgrammingLatency } from './network-programming-latency.ts';
@@ -29,7 +29,7 @@ export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext
 }
 
 /** A measurement this target cannot take: no figures, the reason in the results. */
-function skippedMeasurement(name: string, reason: string): Measurement {
+function skippedMeasurement(name: MeasurementName, reason: string): Measurement {
   return {
     start: async () => {},
     stop: async () => {},
