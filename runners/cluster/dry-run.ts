@@ -23,7 +23,7 @@ import { dnsClientJob, dnsperfJob, lookupNames } from '../measurements/dns-objec
 import { runNamespace } from './namespace.ts';
 import { workerNodes } from './kubeconfig-target.ts';
 import type { ClusterTarget, TargetNode } from './target.ts';
-import type { ClusterRunOptions } from './cluster-variant.ts';
+import type { ClusterRunOptions } from './cluster-host.ts';
 
 export async function printDryRun(s: Scenario, o: ClusterRunOptions): Promise<void> {
   const kc = new KubeConfig();
