@@ -114,12 +114,105 @@ interface NodeResult {
   counts?: RuleCounts;
 }
 
+/** What the helpers below need of the lab: its state, the proxy mode and backend, the run's abort signal. */
+interface Lab {
+  readonly state: LabState;
+  readonly mode: LabState['spec']['proxyMode'];
+  readonly legacy: boolean;
+  readonly signal: AbortSignal;
+}
+
+async function scrape(lab: Lab, n: RealNodeInfo): Promise<Hists> {
+  const samples = await scrapeKubeProxy(lab.state, n);
+  const out: Hists = {};
+  for (const k of Object.keys(metric) as Kind[]) {
+    const h = histogram(samples, metric[k], ipv4);
+    if (h.buckets.length > 0) out[k] = h;
+  }
+  return out;
+}
+
+async function inNs(lab: Lab, ns: string, argv: string[], input?: string): Promise<string> {
+  return (await exec(['ip', 'netns', 'exec', ns, ...argv], { signal: lab.signal, input })).stdout;
+}
+
+/** The node's rules, counted, and the dump a scratch namespace can load. */
+async function dumpAndCount(lab: Lab, n: RealNodeInfo): Promise<{ counts: RuleCounts; dump: string }> {
+  if (lab.mode === 'iptables') {
+    const dump = await inNs(lab, n.netns, [lab.legacy ? 'iptables-legacy-save' : 'iptables-nft-save']);
+    return { counts: countIptablesRules(dump), dump };
+  }
+  const counts = countNftObjects(
+    await inNs(lab, n.netns, ['nft', '-j', 'list', 'table', 'ip', 'kube-proxy']),
+  );
+  return { counts, dump: await inNs(lab, n.netns, ['nft', 'list', 'table', 'ip', 'kube-proxy']) };
+}
+
+/** Loads the dump 3 times into a fresh scratch namespace, each load replacing the last; ms per load. */
+async function rawLoads(lab: Lab, dump: string): Promise<number[]> {
+  const scratch = labNetns(lab.state.spec.name, 'scratch');
+  const [argv, input] =
+    lab.mode === 'iptables'
+      ? [[lab.legacy ? 'iptables-legacy-restore' : 'iptables-nft-restore'], loadableIptables(dump)]
+      : // One transaction that replaces the table; the first line makes the delete valid on the first load.
+        [['nft', '-f', '-'], `table ip kube-proxy\ndelete table ip kube-proxy\n${dump}\n`];
+  await deleteNetns(scratch); // one left by a crashed run
+  try {
+    await createNetns(scratch);
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await inNs(lab, scratch, argv, input);
+      times.push(round(performance.now() - t0));
+    }
+    return times;
+  } finally {
+    await deleteNetns(scratch);
+  }
+}
+
+/** Node n at stop: its syncs since start, its rule counts, and (node 1) the raw loads; problems into errors. */
+async function stopNode(
+  lab: Lab,
+  n: RealNodeInfo,
+  earlier: Hists | undefined,
+  first: boolean,
+  errors: string[],
+): Promise<NodeResult & { loadsMs: number[] }> {
+  const r: NodeResult & { loadsMs: number[] } = { node: n.name, delta: {}, loadsMs: [] };
+  try {
+    const later = await scrape(lab, n);
+    if (!earlier) errors.push(`${n.name}: no scrape at start, so no sync durations`);
+    else
+      for (const k of Object.keys(later) as Kind[]) {
+        const d = histogramDelta(later[k]!, earlier[k] ?? { buckets: [], count: 0, sum: 0 });
+        if (d.count < 0) errors.push(`${n.name}: ${metric[k]} went down (kube-proxy restarted?)`);
+        else r.delta[k] = d;
+      }
+  } catch (e) {
+    errors.push(`${n.name}: scrape at stop failed: ${message(e)}`);
+  }
+  if (lab.mode === 'ipvs') return r;
+  try {
+    const { counts, dump } = await dumpAndCount(lab, n);
+    r.counts = counts;
+    if (first) r.loadsMs.push(...(await rawLoads(lab, dump)));
+  } catch (e) {
+    errors.push(`${n.name}: ${first ? 'rule count or raw load' : 'rule count'} failed: ${message(e)}`);
+  }
+  return r;
+}
+
 /** Lab runs only: it reads the nodes' tables (registry.ts skips it through a kubeconfig). */
 export function createRuleSync(ctx: MeasurementContext & { readonly state: LabState }): Measurement {
   if (ctx.state.spec.proxyMode === 'cilium') return createCiliumRuleSync(ctx);
   const { state, signal } = ctx;
-  const mode = state.spec.proxyMode;
-  const legacy = state.spec.iptablesBackend === 'legacy';
+  const lab: Lab = {
+    state,
+    mode: state.spec.proxyMode,
+    legacy: state.spec.iptablesBackend === 'legacy',
+    signal,
+  };
   const nodes = [...(state.realNodes ?? [])].sort((a, b) => a.index - b.index);
   const errors = nodes.length ? [] : ['the lab has no real nodes: no kube-proxy to measure'];
   const before = new Map<string, Hists>();
@@ -130,82 +223,10 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
   const phases: Record<string, unknown>[] = [];
   let lastMark: Hists | undefined;
 
-  async function scrape(n: RealNodeInfo): Promise<Hists> {
-    const samples = await scrapeKubeProxy(state, n);
-    const out: Hists = {};
-    for (const k of Object.keys(metric) as Kind[]) {
-      const h = histogram(samples, metric[k], ipv4);
-      if (h.buckets.length > 0) out[k] = h;
-    }
-    return out;
-  }
-
-  const inNs = async (ns: string, argv: string[], input?: string) =>
-    (await exec(['ip', 'netns', 'exec', ns, ...argv], { signal, input })).stdout;
-
-  /** The node's rules, counted, and the dump a scratch namespace can load. */
-  async function dumpAndCount(n: RealNodeInfo): Promise<{ counts: RuleCounts; dump: string }> {
-    if (mode === 'iptables') {
-      const dump = await inNs(n.netns, [legacy ? 'iptables-legacy-save' : 'iptables-nft-save']);
-      return { counts: countIptablesRules(dump), dump };
-    }
-    const counts = countNftObjects(await inNs(n.netns, ['nft', '-j', 'list', 'table', 'ip', 'kube-proxy']));
-    return { counts, dump: await inNs(n.netns, ['nft', 'list', 'table', 'ip', 'kube-proxy']) };
-  }
-
-  /** Loads the dump 3 times into a fresh scratch namespace, each load replacing the last; ms per load. */
-  async function rawLoads(dump: string): Promise<number[]> {
-    const scratch = labNetns(state.spec.name, 'scratch');
-    const [argv, input] =
-      mode === 'iptables'
-        ? [[legacy ? 'iptables-legacy-restore' : 'iptables-nft-restore'], loadableIptables(dump)]
-        : // One transaction that replaces the table; the first line makes the delete valid on the first load.
-          [['nft', '-f', '-'], `table ip kube-proxy\ndelete table ip kube-proxy\n${dump}\n`];
-    await deleteNetns(scratch); // one left by a crashed run
-    try {
-      await createNetns(scratch);
-      const times: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        await inNs(scratch, argv, input);
-        times.push(round(performance.now() - t0));
-      }
-      return times;
-    } finally {
-      await deleteNetns(scratch);
-    }
-  }
-
-  async function stopNode(n: RealNodeInfo, first: boolean): Promise<NodeResult> {
-    const r: NodeResult = { node: n.name, delta: {} };
-    try {
-      const later = await scrape(n);
-      const earlier = before.get(n.name);
-      if (!earlier) errors.push(`${n.name}: no scrape at start, so no sync durations`);
-      else
-        for (const k of Object.keys(later) as Kind[]) {
-          const d = histogramDelta(later[k]!, earlier[k] ?? { buckets: [], count: 0, sum: 0 });
-          if (d.count < 0) errors.push(`${n.name}: ${metric[k]} went down (kube-proxy restarted?)`);
-          else r.delta[k] = d;
-        }
-    } catch (e) {
-      errors.push(`${n.name}: scrape at stop failed: ${message(e)}`);
-    }
-    if (mode === 'ipvs') return r;
-    try {
-      const { counts, dump } = await dumpAndCount(n);
-      r.counts = counts;
-      if (first) loadsMs.push(...(await rawLoads(dump)));
-    } catch (e) {
-      errors.push(`${n.name}: ${first ? 'rule count or raw load' : 'rule count'} failed: ${message(e)}`);
-    }
-    return r;
-  }
-
   return {
     async start() {
       const starting = (n: RealNodeInfo) =>
-        scrape(n).then(
+        scrape(lab, n).then(
           (h) => void before.set(n.name, h),
           (e: unknown) => void errors.push(`${n.name}: scrape at start failed: ${message(e)}`),
         );
@@ -217,10 +238,10 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
       const n = nodes[0];
       if (!n) return;
       try {
-        const now = await scrape(n);
+        const now = await scrape(lab, n);
         const s = now.sync && lastMark?.sync ? histogramDelta(now.sync, lastMark.sync) : now.sync;
         lastMark = now;
-        const { counts } = await dumpAndCount(n);
+        const { counts } = await dumpAndCount(lab, n);
         phases.push({
           phase,
           syncs: s?.count ?? null,
@@ -238,62 +259,72 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
 
     stop() {
       stopping ??= (async () => {
-        if (mode === 'ipvs') errors.push('rule counting for ipvs is not implemented');
-        results = await Promise.all(nodes.map((n, i) => stopNode(n, i === 0)));
+        if (lab.mode === 'ipvs') errors.push('rule counting for ipvs is not implemented');
+        const stopped = await Promise.all(
+          nodes.map((n, i) => stopNode(lab, n, before.get(n.name), i === 0, errors)),
+        );
+        for (const r of stopped) loadsMs.push(...r.loadsMs);
+        results = stopped;
       })();
       return stopping;
     },
 
-    collect(): MeasurementResult {
-      const total = (k: Kind) => sumHistograms(results.flatMap((r) => (r.delta[k] ? [r.delta[k]] : [])));
-      const sync = total('sync');
-      const node1 = results[0]?.counts;
-      const rawLoadMs = median(loadsMs);
-      const syncP50Ms = quantileMs(0.5, sync);
-      const fullSyncP50Ms = quantileMs(0.5, total('full'));
-      return {
-        name: 'ruleSync',
-        definition:
-          'duration of each kube-proxy rule sync (IPv4) between start and stop, full and partial where ' +
-          'the mode has them; the rules/elements the node carries at stop; the raw cost of loading ' +
-          "node 1's rule set with iptables-restore / nft -f in a scratch namespace (median of 3 loads, " +
-          'spawn included); syncToRawRatio = sync p50 / raw, fullSyncToRawRatio = full sync p50 / raw ' +
-          '(full syncs: at start, after errors, hourly). Sync quantiles are interpolated inside ' +
-          "kube-proxy's histogram buckets (1 ms × 2^k)",
-        source: "kube-proxy /metrics on every real node (delta of two scrapes) + the node's rule tables",
-        units: 'ms, counts',
-        summary: {
-          syncs: sync ? sync.count : null,
-          syncP50Ms,
-          syncP90Ms: quantileMs(0.9, sync),
-          syncP99Ms: quantileMs(0.99, sync),
-          fullSyncP50Ms,
-          partialSyncP50Ms: quantileMs(0.5, total('partial')),
-          rules: node1?.rules ?? null,
-          elements: node1?.elements ?? null,
-          serviceChains: node1?.serviceChains ?? null,
-          rawLoadMs,
-          syncToRawRatio: ratio(syncP50Ms, rawLoadMs),
-          fullSyncToRawRatio: ratio(fullSyncP50Ms, rawLoadMs),
-        },
-        details: {
-          phases,
-          rawLoadsMs: loadsMs,
+    collect: () => ruleSyncResult(results, loadsMs, phases, errors),
+  };
+}
 
-          nodes: results.map(({ node, delta: { sync: s, full, partial }, counts }) => ({
-            node,
-            syncs: s?.count ?? null,
-            p50Ms: quantileMs(0.5, s),
-            p90Ms: quantileMs(0.9, s),
-            p99Ms: quantileMs(0.99, s),
-            meanMs: s?.count ? round((s.sum / s.count) * 1000) : null,
-            fullSyncs: full?.count ?? null,
-            partialSyncs: partial?.count ?? null,
-            ...counts,
-          })),
-        },
-        errors: [...errors],
-      };
+function ruleSyncResult(
+  results: readonly NodeResult[],
+  loadsMs: readonly number[],
+  phases: readonly Record<string, unknown>[],
+  errors: readonly string[],
+): MeasurementResult {
+  const total = (k: Kind) => sumHistograms(results.flatMap((r) => (r.delta[k] ? [r.delta[k]] : [])));
+  const sync = total('sync');
+  const node1 = results[0]?.counts;
+  const rawLoadMs = median(loadsMs);
+  const syncP50Ms = quantileMs(0.5, sync);
+  const fullSyncP50Ms = quantileMs(0.5, total('full'));
+  return {
+    name: 'ruleSync',
+    definition:
+      'duration of each kube-proxy rule sync (IPv4) between start and stop, full and partial where ' +
+      'the mode has them; the rules/elements the node carries at stop; the raw cost of loading ' +
+      "node 1's rule set with iptables-restore / nft -f in a scratch namespace (median of 3 loads, " +
+      'spawn included); syncToRawRatio = sync p50 / raw, fullSyncToRawRatio = full sync p50 / raw ' +
+      '(full syncs: at start, after errors, hourly). Sync quantiles are interpolated inside ' +
+      "kube-proxy's histogram buckets (1 ms × 2^k)",
+    source: "kube-proxy /metrics on every real node (delta of two scrapes) + the node's rule tables",
+    units: 'ms, counts',
+    summary: {
+      syncs: sync ? sync.count : null,
+      syncP50Ms,
+      syncP90Ms: quantileMs(0.9, sync),
+      syncP99Ms: quantileMs(0.99, sync),
+      fullSyncP50Ms,
+      partialSyncP50Ms: quantileMs(0.5, total('partial')),
+      rules: node1?.rules ?? null,
+      elements: node1?.elements ?? null,
+      serviceChains: node1?.serviceChains ?? null,
+      rawLoadMs,
+      syncToRawRatio: ratio(syncP50Ms, rawLoadMs),
+      fullSyncToRawRatio: ratio(fullSyncP50Ms, rawLoadMs),
     },
+    details: {
+      phases,
+      rawLoadsMs: loadsMs,
+      nodes: results.map(({ node, delta: { sync: s, full, partial }, counts }) => ({
+        node,
+        syncs: s?.count ?? null,
+        p50Ms: quantileMs(0.5, s),
+        p90Ms: quantileMs(0.9, s),
+        p99Ms: quantileMs(0.99, s),
+        meanMs: s?.count ? round((s.sum / s.count) * 1000) : null,
+        fullSyncs: full?.count ?? null,
+        partialSyncs: partial?.count ?? null,
+        ...counts,
+      })),
+    },
+    errors: [...errors],
   };
 }
