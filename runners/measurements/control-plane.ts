@@ -21,84 +21,106 @@ import { runLabel } from '../run-label.ts';
 const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const reading = new Set(['GET', 'LIST']);
 
+/**
+ * The apiserver's request latency histograms, mutating and read-only. Three tries: at 10,000 Services on two
+ * cores, with both nodes' kube-proxy loading nftables, one scrape of its /metrics took longer than 30 s and the
+ * whole variant was judged invalid for it.
+ */
+async function scrapeApiLatency(ctx: MeasurementContext, errors: string[]): Promise<Histogram[] | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const s = parsePrometheusText(await apiGet(ctx.kc, '/metrics', 60_000));
+      const name = 'apiserver_request_duration_seconds';
+      return [
+        histogram(s, name, (l) => mutating.has(l.verb ?? '')),
+        histogram(s, name, (l) => reading.has(l.verb ?? '')),
+      ];
+    } catch (err) {
+      if (attempt < 3 && !ctx.signal.aborted) continue;
+      errors.push(`apiserver /metrics (${attempt} tries): ${err instanceof Error ? err.message : err}`);
+      return undefined;
+    }
+  }
+}
+
+/** Pod startup latency of this run's pods: from the harness seeing one created to seeing it Ready. */
+async function watchPodStartups(ctx: MeasurementContext, errors: string[]) {
+  const created = new Map<string, number>();
+  const startups: number[] = [];
+  let stopped = false;
+  // From now on only: without a resourceVersion a watch first replays every existing pod (50,000 of them in the
+  // scale scenario, ~150 MB of JSON through the harness).
+  const now = await ctx.kc
+    .makeApiClient(CoreV1Api)
+    .listPodForAllNamespaces({ labelSelector: runLabel, limit: 1 })
+    .then((l) => l.metadata?.resourceVersion)
+    .catch(() => undefined);
+  const request = await new Watch(ctx.kc)
+    .watch(
+      '/api/v1/pods',
+      { labelSelector: runLabel, ...(now ? { resourceVersion: now } : {}) },
+      (type: string, pod: V1Pod) => {
+        const uid = pod.metadata?.uid ?? '';
+        const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        // Pods already Ready when first seen started before the watch: not timed.
+        if (type === 'ADDED' && !created.has(uid)) created.set(uid, ready ? -1 : Date.now());
+        const t = created.get(uid);
+        if (ready && t !== undefined && t > 0) {
+          startups.push(Date.now() - t);
+          created.set(uid, -1);
+        }
+      },
+      (err) => err && !stopped && errors.push(`pod watch ended: ${err}`),
+    )
+    .catch((err: unknown) => {
+      errors.push(`pod watch: ${err}`);
+      return undefined;
+    });
+  return {
+    startups,
+    stop() {
+      stopped = true;
+      request?.abort();
+    },
+  };
+}
+
+function harnessCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** What start() and stop() saw; collect() turns the difference into the result. */
+interface Window {
+  api0?: Histogram[];
+  api1?: Histogram[];
+  readonly usage0: Map<string, { cpuSeconds: number }>;
+  readonly usage1: Map<string, { cpuSeconds: number; peakRssBytes: number }>;
+  harness0: number;
+  harness1: number;
+  wall0: number;
+  wall1: number;
+}
+
 export function createControlPlane(ctx: MeasurementContext): Measurement {
   const errors: string[] = [];
-  let api0: Histogram[] | undefined;
-  let api1: Histogram[] | undefined;
-  const usage0 = new Map<string, { cpuSeconds: number }>();
-  const usage1 = new Map<string, { cpuSeconds: number; peakRssBytes: number }>();
-  let harness0 = 0;
-  let harness1 = 0;
-  let wall0 = 0;
-  let wall1 = 0;
-  const created = new Map<string, number>();
-  const startup: number[] = [];
+  const w: Window = { usage0: new Map(), usage1: new Map(), harness0: 0, harness1: 0, wall0: 0, wall1: 0 };
   const byPhase: { phase: string; rssMiB: Record<string, number> }[] = [];
-  let watchReq: { abort(): void } | undefined;
+  let pods: Awaited<ReturnType<typeof watchPodStartups>> | undefined;
   let stopped = false;
   // The lab's own processes; a cluster's components are not processes the harness can see.
   const processes = ctx.state?.processes ?? [];
 
-  // Three tries: at 10,000 Services on two cores, with both nodes' kube-proxy loading nftables, one scrape of
-  // the apiserver's /metrics took longer than 30 s and the whole variant was judged invalid for it.
-  const scrapeApi = async () => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const s = parsePrometheusText(await apiGet(ctx.kc, '/metrics', 60_000));
-        const name = 'apiserver_request_duration_seconds';
-        return [
-          histogram(s, name, (l) => mutating.has(l.verb ?? '')),
-          histogram(s, name, (l) => reading.has(l.verb ?? '')),
-        ];
-      } catch (err) {
-        if (attempt < 3 && !ctx.signal.aborted) continue;
-        errors.push(`apiserver /metrics (${attempt} tries): ${err instanceof Error ? err.message : err}`);
-        return undefined;
-      }
-    }
-  };
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
-  };
-
   return {
     async start() {
-      api0 = await scrapeApi();
+      w.api0 = await scrapeApiLatency(ctx, errors);
       for (const p of processes) {
         const u = processUsage(p.pid);
-        if (u) usage0.set(p.name, u);
+        if (u) w.usage0.set(p.name, u);
       }
-      harness0 = cpu();
-      wall0 = performance.now();
-      // From now on only: without a resourceVersion a watch first replays every existing pod (50,000 of them in
-      // the scale scenario, ~150 MB of JSON through the harness).
-      const now = await ctx.kc
-        .makeApiClient(CoreV1Api)
-        .listPodForAllNamespaces({ labelSelector: runLabel, limit: 1 })
-        .then((l) => l.metadata?.resourceVersion)
-        .catch(() => undefined);
-      watchReq = await new Watch(ctx.kc)
-        .watch(
-          '/api/v1/pods',
-          { labelSelector: runLabel, ...(now ? { resourceVersion: now } : {}) },
-          (type: string, pod: V1Pod) => {
-            const uid = pod.metadata?.uid ?? '';
-            const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-            // Pods already Ready when first seen started before the watch: not timed.
-            if (type === 'ADDED' && !created.has(uid)) created.set(uid, ready ? -1 : Date.now());
-            const t = created.get(uid);
-            if (ready && t !== undefined && t > 0) {
-              startup.push(Date.now() - t);
-              created.set(uid, -1);
-            }
-          },
-          (err) => err && !stopped && errors.push(`pod watch ended: ${err}`),
-        )
-        .catch((err: unknown) => {
-          errors.push(`pod watch: ${err}`);
-          return undefined;
-        });
+      w.harness0 = harnessCpuSeconds();
+      w.wall0 = performance.now();
+      pods = await watchPodStartups(ctx, errors);
     },
     async mark(phase) {
       // Memory as each phase leaves it: how kube-proxy and the control plane grow with the rule set.
@@ -112,72 +134,78 @@ export function createControlPlane(ctx: MeasurementContext): Measurement {
     async stop() {
       if (stopped) return;
       stopped = true;
-      watchReq?.abort();
-      api1 = await scrapeApi();
+      pods?.stop();
+      w.api1 = await scrapeApiLatency(ctx, errors);
       for (const p of processes) {
         const u = processUsage(p.pid);
-        if (u) usage1.set(p.name, u);
+        if (u) w.usage1.set(p.name, u);
         else errors.push(`${p.name} (pid ${p.pid}) is no longer running`);
       }
-      harness1 = cpu();
-      wall1 = performance.now();
+      w.harness1 = harnessCpuSeconds();
+      w.wall1 = performance.now();
     },
-    collect(): MeasurementResult {
-      const wall = (wall1 - wall0) / 1000;
-      const lat = (i: number) =>
-        api0 && api1 ? latencyOf(histogramDelta(api1[i]!, api0[i]!)) : latencyOf(undefined);
-      const m = lat(0);
-      const r = lat(1);
-      // Everything before start() is the lab coming up and the background being created: the processes' CPU
-      // since they started, and the apiserver's histograms since it started, are that window's cost.
-      const upToStart = {
-        apiMutating: latencyOf(api0?.[0]),
-        apiReadOnly: latencyOf(api0?.[1]),
-        cpuSeconds: Object.fromEntries([...usage0].map(([name, u]) => [name, round(u.cpuSeconds)])),
-      };
-      const sorted = [...startup].sort((a, b) => a - b);
-      const pq = (p: number) =>
-        sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null;
-      const components: Record<string, { cpuSeconds: number; cpuCores: number; peakRssMiB: number }> = {};
-      for (const [name, u] of usage1) {
-        const c = u.cpuSeconds - (usage0.get(name)?.cpuSeconds ?? 0);
-        components[name] = {
-          cpuSeconds: round(c),
-          cpuCores: round(c / wall),
-          peakRssMiB: Math.round(u.peakRssBytes / 2 ** 20),
-        };
-      }
-      const harnessCores = round((harness1 - harness0) / wall);
-      components.harness = {
-        cpuSeconds: round(harness1 - harness0),
-        cpuCores: harnessCores,
-        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-      };
-      return {
-        name: 'controlPlane',
-        definition:
-          'apiserver request latency (mutating, read-only), pod startup latency (created → Ready, as the harness sees them), CPU and peak RSS per process',
-        source: 'apiserver /metrics, a pod watch, /proc',
-        units: 'ms, CPU seconds, MiB',
-        summary: {
-          apiMutatingRequests: m.requests,
-          apiMutatingP50Ms: m.p50Ms,
-          apiMutatingP99Ms: m.p99Ms,
-          apiReadOnlyRequests: r.requests,
-          apiReadOnlyP50Ms: r.p50Ms,
-          apiReadOnlyP99Ms: r.p99Ms,
-          podStartups: startup.length,
-          podStartupP50Ms: pq(0.5),
-          podStartupP99Ms: pq(0.99),
-          harnessCpuCores: harnessCores,
-        },
-        details: { components, wallSeconds: round(wall), byPhase, upToStart },
-        ...(ctx.state
-          ? {}
-          : { skipped: [apiOnlyReason('CPU and memory of the cluster components (/proc)')] }),
-        errors,
-      };
+    collect: () => ({
+      ...controlPlaneResult(w, pods?.startups ?? [], byPhase),
+      ...(ctx.state ? {} : { skipped: [apiOnlyReason('CPU and memory of the cluster components (/proc)')] }),
+      errors,
+    }),
+  };
+}
+
+function controlPlaneResult(
+  w: Window,
+  startup: readonly number[],
+  byPhase: readonly { phase: string; rssMiB: Record<string, number> }[],
+): Omit<MeasurementResult, 'errors'> {
+  const wall = (w.wall1 - w.wall0) / 1000;
+  const lat = (i: number) =>
+    w.api0 && w.api1 ? latencyOf(histogramDelta(w.api1[i]!, w.api0[i]!)) : latencyOf(undefined);
+  const m = lat(0);
+  const r = lat(1);
+  // Everything before start() is the lab coming up and the background being created: the processes' CPU since
+  // they started, and the apiserver's histograms since it started, are that window's cost.
+  const upToStart = {
+    apiMutating: latencyOf(w.api0?.[0]),
+    apiReadOnly: latencyOf(w.api0?.[1]),
+    cpuSeconds: Object.fromEntries([...w.usage0].map(([name, u]) => [name, round(u.cpuSeconds)])),
+  };
+  const sorted = [...startup].sort((a, b) => a - b);
+  const pq = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null;
+  const components: Record<string, { cpuSeconds: number; cpuCores: number; peakRssMiB: number }> = {};
+  for (const [name, u] of w.usage1) {
+    const c = u.cpuSeconds - (w.usage0.get(name)?.cpuSeconds ?? 0);
+    components[name] = {
+      cpuSeconds: round(c),
+      cpuCores: round(c / wall),
+      peakRssMiB: Math.round(u.peakRssBytes / 2 ** 20),
+    };
+  }
+  const harnessCores = round((w.harness1 - w.harness0) / wall);
+  components.harness = {
+    cpuSeconds: round(w.harness1 - w.harness0),
+    cpuCores: harnessCores,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  return {
+    name: 'controlPlane',
+    definition:
+      'apiserver request latency (mutating, read-only), pod startup latency (created → Ready, as the harness sees them), CPU and peak RSS per process',
+    source: 'apiserver /metrics, a pod watch, /proc',
+    units: 'ms, CPU seconds, MiB',
+    summary: {
+      apiMutatingRequests: m.requests,
+      apiMutatingP50Ms: m.p50Ms,
+      apiMutatingP99Ms: m.p99Ms,
+      apiReadOnlyRequests: r.requests,
+      apiReadOnlyP50Ms: r.p50Ms,
+      apiReadOnlyP99Ms: r.p99Ms,
+      podStartups: startup.length,
+      podStartupP50Ms: pq(0.5),
+      podStartupP99Ms: pq(0.99),
+      harnessCpuCores: harnessCores,
     },
+    details: { components, wallSeconds: round(wall), byPhase, upToStart },
   };
 }
 
