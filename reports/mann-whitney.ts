@@ -37,7 +37,7 @@ export function smallestP(n1: number, n2: number): number {
 }
 
 /** Ranks 1..N with the mean rank for tied values. */
-function midranks(xs: readonly number[]): number[] {
+export function midranks(xs: readonly number[]): number[] {
   const order = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
   const ranks = new Array<number>(xs.length);
   for (let i = 0; i < order.length;) {
