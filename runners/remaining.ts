@@ -19,7 +19,8 @@ export function remainingEstimate(p: RunProgress): string | undefined {
     return `about ${minutes(left)} left (${toGo} of ${p.variants} variants to go at ${minutes(mean)} each, the mean of those finished)`;
   }
   if (p.plannedPhaseSeconds === undefined) return undefined;
-  const left = Math.max(0, toGo * p.plannedPhaseSeconds - p.currentSeconds);
+  // The current variant may already run past the plan (lab up, measurements); the ones after it still take it.
+  const left = Math.max(0, p.plannedPhaseSeconds - p.currentSeconds) + (toGo - 1) * p.plannedPhaseSeconds;
   return `at least ${minutes(left)} left (${toGo} of ${p.variants} variants × ${minutes(p.plannedPhaseSeconds)} of phases by the plan; lab up and measurements come on top until a variant has finished)`;
 }
 
