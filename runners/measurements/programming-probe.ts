@@ -1,0 +1,150 @@
+/**
+ * The black-box half of network programming latency (network-programming-latency.ts): a client pod on real
+ * node 1 opens a new connection to a Service VIP every probeIntervalMs and logs which pod answered; backends are
+ * added on node 2 and taken out again, one sample at a time. Addition: from the harness seeing the new pod
+ * Ready until its first reply through the VIP. Removal: from the API acknowledging the label change that takes
+ * it out until its last reply. On cilium nodes also the time until node 1's BPF service map holds the change.
+ */
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import { sleep } from '../../infra/lab/processes.ts';
+import { frontendBackends } from '../../infra/cilium/service-map.ts';
+import { ciliumNodePaths } from '../../infra/cilium/paths.ts';
+import type { MeasurementParams } from '../../scenarios/schema.ts';
+import type { MeasurementContext } from './measurement.ts';
+import { probeBackend, probeClient, probeService } from './probe-objects.ts';
+
+const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+/** What the probe found, sample by sample (ms). */
+export interface ProbeSamples {
+  readonly additions: number[];
+  readonly removals: number[];
+  /** How far into its second each Ready was seen: the API keeps the transition to the whole second. */
+  readonly truncations: number[];
+  /** cilium: until node 1's service map held the change; null: not in 30 s. */
+  readonly mapAdditions: (number | null)[];
+  readonly mapRemovals: (number | null)[];
+  /** How long each map lookup took: the resolution of the map times. */
+  readonly lookupMs: number[];
+}
+
+export function emptyProbeSamples(): ProbeSamples {
+  return { additions: [], removals: [], truncations: [], mapAdditions: [], mapRemovals: [], lookupMs: [] };
+}
+
+/**
+ * Runs the probe's samples into `out`. `window.start` is called once the probe answers and `window.end` after
+ * the last sample, so kube-proxy's histogram can be taken over the same window.
+ */
+export async function runProgrammingProbe(
+  ctx: MeasurementContext,
+  params: MeasurementParams<'networkProgrammingLatency'>,
+  out: ProbeSamples,
+  window: { start(): Promise<void>; end(): Promise<void> },
+): Promise<void> {
+  const core = ctx.kc.makeApiClient(CoreV1Api);
+  const { target, runId } = ctx;
+  const namespace = target.namespace;
+  if (target.nodes.length < 2) throw new Error('the probe needs two real nodes');
+  const [client, server] = [target.nodes[0]!, target.nodes[1]!];
+  const waitFor = (what: string, check: () => Promise<boolean>, intervalMs = 10, timeoutMs = 60_000) =>
+    poll(ctx.signal, what, check, intervalMs, timeoutMs);
+  /** The probe's log lines since `since` (epoch ms) as [time, hostname]. */
+  const probeLines = async (probe: V1Pod, since: number): Promise<[number, string][]> =>
+    (await target.containerLog(probe, 'probe'))
+      .split('\n')
+      .map((l) => l.split(' '))
+      .filter((f) => f.length >= 2 && Number(f[0]) >= since)
+      .map((f) => [Number(f[0]), f[1]!]);
+  const mapReaches = serviceMapWatch(ctx, client.name, out);
+
+  await core.createNamespacedPod({ namespace, body: probeBackend(target, runId, 'probe-a', server.name) });
+  const svc = await core.createNamespacedService({ namespace, body: probeService(target, runId) });
+  const vip = svc.spec!.clusterIP!;
+  const probe = await core.createNamespacedPod({
+    namespace,
+    body: probeClient(target, runId, client.name, vip, params.probeIntervalMs),
+  });
+  // The log lines carry their own times: how often they are read changes no figure, only API load.
+  await waitFor(
+    'the probe answered by probe-a',
+    async () => (await probeLines(probe, 0)).some(([, h]) => h === 'probe-a'),
+    100,
+  );
+  await window.start();
+  for (let k = 0; k < params.samples; k++) {
+    const name = `probe-b-${k}`;
+    await core.createNamespacedPod({ namespace, body: probeBackend(target, runId, name, server.name) });
+    let readyAt = 0;
+    await waitFor(
+      `${name} Ready`,
+      async () => isReady(await core.readNamespacedPod({ name, namespace })) && (readyAt = Date.now()) > 0,
+    );
+    const mapAdded = mapReaches?.(vip, (n) => n >= 2, readyAt);
+    await waitFor(
+      `${name} answering through ${vip}`,
+      async () => (await probeLines(probe, readyAt)).some(([, h]) => h === name),
+      100,
+      30_000,
+    );
+    const first = (await probeLines(probe, readyAt)).find(([, h]) => h === name)![0];
+    out.additions.push(first - readyAt);
+    // The API keeps the Ready transition to the whole second: kube-proxy's clock starts up to 1 s earlier.
+    out.truncations.push(readyAt % 1000);
+    await sleep(1000);
+    await core.patchNamespacedPod(
+      { name, namespace, body: { metadata: { labels: { app: 'probe-parked' } } } },
+      merge,
+    );
+    const removedAt = Date.now();
+    const mapRemoved = mapReaches?.(vip, (n) => n <= 1, removedAt);
+    if (mapAdded) out.mapAdditions.push(await mapAdded);
+    await sleep(3000);
+    if (mapRemoved) out.mapRemovals.push(await mapRemoved);
+    const last = (await probeLines(probe, removedAt - 2000)).filter(([, h]) => h === name).at(-1)?.[0];
+    out.removals.push(last === undefined ? 0 : Math.max(0, last - removedAt));
+    await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
+  }
+  await window.end();
+  for (const name of ['probe-client', 'probe-a'])
+    await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => {});
+  await core.deleteNamespacedService({ name: 'probe-target', namespace }).catch(() => {});
+}
+
+const isReady = (p: V1Pod) =>
+  p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+async function poll(
+  signal: AbortSignal,
+  what: string,
+  check: () => Promise<boolean>,
+  intervalMs: number,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    signal.throwIfAborted();
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * On a cilium lab: a function giving the ms from `since` until node `client`'s service map has a backend count
+ * for vip:80 that `holds`, polled by map lookups (a few ms each), null when not in 30 s; undefined elsewhere.
+ */
+function serviceMapWatch(ctx: MeasurementContext, client: string, out: ProbeSamples) {
+  if (ctx.state?.spec.proxyMode !== 'cilium') return undefined;
+  const bpfRoot = ciliumNodePaths(ctx.state.spec.name, client).bpfRoot;
+  return async (vip: string, holds: (n: number) => boolean, since: number): Promise<number | null> => {
+    while (Date.now() < since + 30_000) {
+      // The lookup reads the map after it starts: the change came after the last lookup that missed it.
+      const t0 = Date.now();
+      const n = await frontendBackends(bpfRoot, vip, 80);
+      out.lookupMs.push(Date.now() - t0);
+      if (holds(n)) return Math.max(0, t0 - since);
+      await sleep(5);
+    }
+    return null;
+  };
+}
