@@ -50,6 +50,13 @@ export interface SizePoint {
 
 const target = connTarget;
 
+/** The agent's reports: through the VIP (the last size), straight to a pod, at the cross-check's rate. */
+interface Reports {
+  viaVip?: ProfileReport;
+  direct?: ProfileReport;
+  agentAtRate?: ProfileReport;
+}
+
 export function createConnectionLatency(
   ctx: MeasurementContext,
   params: ConnectionLatencyParams,
@@ -58,7 +65,7 @@ export function createConnectionLatency(
   const apps = ctx.kc.makeApiClient(AppsV1Api);
   const errors: string[] = [];
   const bySize: SizePoint[] = [];
-  const reports: { viaVip?: ProfileReport; direct?: ProfileReport; agentAtRate?: ProfileReport } = {};
+  const reports: Reports = {};
   let vegeta: VegetaReport | undefined;
   let churn: EndpointChurnFindings | undefined;
   let vip: string | undefined;
@@ -161,49 +168,54 @@ export function createConnectionLatency(
       await apps.deleteNamespacedDeployment({ name: target, namespace }).catch(() => {});
       await core.deleteNamespacedService({ name: target, namespace }).catch(() => {});
     },
-    collect(): MeasurementResult {
-      const v = reports.viaVip?.summary;
-      const d = reports.direct?.summary;
-      const a = reports.agentAtRate?.summary;
-      const diff = (x?: number, y?: number) =>
-        x !== undefined && y !== undefined ? Math.round((x - y) * 1000) / 1000 : null;
-      return {
-        name: 'connectionLatency',
-        definition:
-          `new connections (one per request) from a pod on real node 1 through a ClusterIP to 2 agnhost pods on real node 2, ` +
-          `${params.vus} VUs for ${params.seconds} s${params.atEachPhase ? ' after every phase' : ' after the last phase'}; ` +
-          `then straight to one pod's IP; then the agent and vegeta at ${params.crossCheckRate} requests/s each` +
-          `${params.endpointChurn ? '; then a rolling update of the 2 target pods under a probe opening a connection every 5 ms' : ''}`,
-        source:
-          "scalelab agent's HDR histograms (k6 metric names), vegeta's JSON report, the churn probe's replies",
-        units: 'ms',
-        summary: {
-          requests: v?.http_reqs ?? null,
-          connectP50Ms: v?.trends.http_req_connecting.p50 ?? null,
-          connectP99Ms: v?.trends.http_req_connecting.p99 ?? null,
-          connectMaxMs: v?.trends.http_req_connecting.max ?? null,
-          firstByteP50Ms: v?.trends.http_req_waiting.p50 ?? null,
-          firstByteP99Ms: v?.trends.http_req_waiting.p99 ?? null,
-          failedRate: v?.http_req_failed ?? null,
-          directConnectP50Ms: d?.trends.http_req_connecting.p50 ?? null,
-          directConnectP99Ms: d?.trends.http_req_connecting.p99 ?? null,
-          directRequests: d?.http_reqs ?? null,
-          vipMinusDirectConnectP50Ms: diff(
-            v?.trends.http_req_connecting.p50,
-            d?.trends.http_req_connecting.p50,
-          ),
-          agentAtRateP50Ms: a?.trends.req_total.p50 ?? null,
-          agentAtRateP99Ms: a?.trends.req_total.p99 ?? null,
-          vegetaP50Ms: vegeta?.latencies.p50 ?? null,
-          vegetaP99Ms: vegeta?.latencies.p99 ?? null,
-          agentMinusVegetaP50Ms: diff(a?.trends.req_total.p50, vegeta?.latencies.p50),
-          churnErrorRate: churn?.errorRate ?? null,
-          churnRemovedBackendHits: churn?.removedBackendHits ?? null,
-          churnLastRemovedBackendHitMs: churn?.lastRemovedBackendHitMs ?? null,
-        },
-        details: { bySize, churn, vegeta, ...reports },
-        errors,
-      };
+    collect: () => connectionResult(params, { bySize, reports, vegeta, churn }, errors),
+  };
+}
+
+/** What the agent, vegeta and the churn probe found, as the measurement's result. */
+function connectionResult(
+  params: ConnectionLatencyParams,
+  found: { bySize: SizePoint[]; reports: Reports; vegeta?: VegetaReport; churn?: EndpointChurnFindings },
+  errors: string[],
+): MeasurementResult {
+  const { bySize, reports, vegeta, churn } = found;
+  const v = reports.viaVip?.summary;
+  const d = reports.direct?.summary;
+  const a = reports.agentAtRate?.summary;
+  const diff = (x?: number, y?: number) =>
+    x !== undefined && y !== undefined ? Math.round((x - y) * 1000) / 1000 : null;
+  return {
+    name: 'connectionLatency',
+    definition:
+      `new connections (one per request) from a pod on real node 1 through a ClusterIP to 2 agnhost pods on real node 2, ` +
+      `${params.vus} VUs for ${params.seconds} s${params.atEachPhase ? ' after every phase' : ' after the last phase'}; ` +
+      `then straight to one pod's IP; then the agent and vegeta at ${params.crossCheckRate} requests/s each` +
+      `${params.endpointChurn ? '; then a rolling update of the 2 target pods under a probe opening a connection every 5 ms' : ''}`,
+    source:
+      "scalelab agent's HDR histograms (k6 metric names), vegeta's JSON report, the churn probe's replies",
+    units: 'ms',
+    summary: {
+      requests: v?.http_reqs ?? null,
+      connectP50Ms: v?.trends.http_req_connecting.p50 ?? null,
+      connectP99Ms: v?.trends.http_req_connecting.p99 ?? null,
+      connectMaxMs: v?.trends.http_req_connecting.max ?? null,
+      firstByteP50Ms: v?.trends.http_req_waiting.p50 ?? null,
+      firstByteP99Ms: v?.trends.http_req_waiting.p99 ?? null,
+      failedRate: v?.http_req_failed ?? null,
+      directConnectP50Ms: d?.trends.http_req_connecting.p50 ?? null,
+      directConnectP99Ms: d?.trends.http_req_connecting.p99 ?? null,
+      directRequests: d?.http_reqs ?? null,
+      vipMinusDirectConnectP50Ms: diff(v?.trends.http_req_connecting.p50, d?.trends.http_req_connecting.p50),
+      agentAtRateP50Ms: a?.trends.req_total.p50 ?? null,
+      agentAtRateP99Ms: a?.trends.req_total.p99 ?? null,
+      vegetaP50Ms: vegeta?.latencies.p50 ?? null,
+      vegetaP99Ms: vegeta?.latencies.p99 ?? null,
+      agentMinusVegetaP50Ms: diff(a?.trends.req_total.p50, vegeta?.latencies.p50),
+      churnErrorRate: churn?.errorRate ?? null,
+      churnRemovedBackendHits: churn?.removedBackendHits ?? null,
+      churnLastRemovedBackendHitMs: churn?.lastRemovedBackendHitMs ?? null,
     },
+    details: { bySize, churn, vegeta, ...reports },
+    errors,
   };
 }
