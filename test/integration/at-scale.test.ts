@@ -6,7 +6,7 @@ import { loadKubeconfig } from '../../infra/lab/kubeconfig.ts';
 import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 import { runPool } from '../../infra/pool.ts';
-import { scalelab } from './helpers.ts';
+import { scalelab, labUpOrFail } from './helpers.ts';
 
 const fakeNodes = 1000;
 const pods = 1000;
@@ -79,11 +79,7 @@ for (const proxyMode of ['iptables', 'nftables']) {
       let kc: KubeConfig;
       before(async () => {
         await scalelab(['lab', 'down', '--name', lab]);
-        const up = await scalelab([
-          'lab',
-          'up',
-          '--name',
-          lab,
+        await labUpOrFail(lab, [
           '--fake-nodes',
           String(fakeNodes),
           '--real-nodes',
@@ -91,7 +87,6 @@ for (const proxyMode of ['iptables', 'nftables']) {
           '--proxy-mode',
           proxyMode,
         ]);
-        assert.equal(up.code, 0, `lab up failed:\n${up.stderr.slice(-3000)}`);
         state = readLabState(lab)!;
         kc = loadKubeconfig(state);
       });

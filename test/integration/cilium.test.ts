@@ -17,7 +17,7 @@ import { v1Hierarchies } from '../../infra/cilium/mounts.ts';
 import { countServiceMap } from '../../runners/measurements/rule-sync-cilium.ts';
 import { frontendBackends } from '../../infra/cilium/service-map.ts';
 import { deadComponents, injectFault } from '../../runners/faults.ts';
-import { hostNetworkSnapshot, labMounts, scalelab } from './helpers.ts';
+import { hostNetworkSnapshot, labMounts, scalelab, labUpOrFail } from './helpers.ts';
 import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
 
 const lab = 'ci1';
@@ -60,19 +60,7 @@ describe(
       await scalelab(['lab', 'down', '--name', lab]);
       sysctlsBefore = readHostSysctls();
       hostBefore = await hostNetworkSnapshot();
-      const up = await scalelab([
-        'lab',
-        'up',
-        '--name',
-        lab,
-        '--fake-nodes',
-        '20',
-        '--real-nodes',
-        '2',
-        '--proxy-mode',
-        'cilium',
-      ]);
-      assert.equal(up.code, 0, `lab up failed:\n${up.stderr.slice(-3000)}`);
+      await labUpOrFail(lab, ['--fake-nodes', '20', '--real-nodes', '2', '--proxy-mode', 'cilium']);
       state = readLabState(lab)!;
       kc = loadKubeconfig(state);
       paths = ciliumNodePaths(lab, 'real-node-1');

@@ -7,7 +7,7 @@ import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
 import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import { sleep } from '../../infra/lab/processes.ts';
 import { hostFacts } from '../../infra/lab/host-facts.ts';
-import { hostNetworkSnapshot, scalelab } from './helpers.ts';
+import { hostNetworkSnapshot, scalelab, labUpOrFail } from './helpers.ts';
 import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
 
 /** Every pod network × proxy mode this machine supports (IPVS only where the kernel has it). */
@@ -71,11 +71,7 @@ for (const c of combos) {
       before(async () => {
         await scalelab(['lab', 'down', '--name', lab]);
         hostBefore = await hostNetworkSnapshot();
-        const up = await scalelab([
-          'lab',
-          'up',
-          '--name',
-          lab,
+        await labUpOrFail(lab, [
           '--fake-nodes',
           '20',
           '--real-nodes',
@@ -87,7 +83,6 @@ for (const c of combos) {
           '--iptables-backend',
           c.backend,
         ]);
-        assert.equal(up.code, 0, `lab up failed:\n${up.stderr.slice(-3000)}`);
         state = readLabState(lab)!;
         kc = loadKubeconfig(state);
       });

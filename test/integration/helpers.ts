@@ -23,6 +23,15 @@ export function scalelab(
   });
 }
 
+/** `lab up --name lab …flags` as a user runs it; fails the test with the end of its stderr when it fails. */
+export async function labUpOrFail(lab: string, flags: readonly string[]): Promise<void> {
+  const up = await scalelab(['lab', 'up', '--name', lab, ...flags]);
+  if (up.code !== 0)
+    throw new Error(
+      `lab up --name ${lab} ${flags.join(' ')} failed (exit ${up.code}):\n${up.stderr.slice(-3000)}`,
+    );
+}
+
 /**
  * The host namespace's addresses, links, routes and rules, as text: `down` must leave it byte-identical.
  * Counters are left out (`ip` without -s) so traffic on the host does not change the text.

@@ -12,7 +12,7 @@ import { execInThrowawayPod } from '../../infra/lab/pod-exec.ts';
 import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import { labAddresses, realNodeIp } from '../../infra/lab/addresses.ts';
 import { sleep } from '../../infra/lab/processes.ts';
-import { hostNetworkSnapshot, kubectlPath, scalelab } from './helpers.ts';
+import { hostNetworkSnapshot, kubectlPath, scalelab, labUpOrFail } from './helpers.ts';
 
 const lab = 'itiso';
 /** The lab's ranges: the fabric and fake nodes (198.18/16), Services (198.19/16), pods, the node-local address. */
@@ -36,19 +36,7 @@ describe('the lab stays in its namespaces', { timeout: 600_000 }, () => {
       assert.equal(capture.exitCode, null, `tcpdump did not start: ${started}`);
       await sleep(100);
     }
-    const up = await scalelab([
-      'lab',
-      'up',
-      '--name',
-      lab,
-      '--fake-nodes',
-      '20',
-      '--real-nodes',
-      '2',
-      '--pod-network',
-      'vxlan',
-    ]);
-    assert.equal(up.code, 0, `lab up failed:\n${up.stderr.slice(-3000)}`);
+    await labUpOrFail(lab, ['--fake-nodes', '20', '--real-nodes', '2', '--pod-network', 'vxlan']);
     state = readLabState(lab)!;
   });
   after(async () => {
