@@ -11,6 +11,7 @@
  * counters are scraped at every window's edge (dns-servers.ts). The conntrack race of the seed talk is not
  * emulated: this kernel resolves it (design §4). Units: ms, counts, rates 0–1.
  */
+import type { DnsName } from '../../infra/variants/names.ts';
 import type { MeasurementParams } from '../../scenarios/schema.ts';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
@@ -242,63 +243,100 @@ export function createDns(ctx: MeasurementContext, params: DnsParams): Measureme
       if (first && last) coreDns = coreDnsDelta(first, last);
       await snapshotConntrack('after');
     },
-    collect(): MeasurementResult {
-      const header = parsed?.header;
-      const stats = (w: Window): { stats: ConditionStats; lookups: LookupLine[] } => {
-        const lookups = header ? lookupsIn(w, header, parsed!.lookups, parsed!.readAtMs) : [];
-        return { stats: conditionStats(w, dnsMode, lookups), lookups };
-      };
-      const conditions = windows.map(stats);
-      const all = conditionStats(
-        { name: 'all', fromMs: 0, toMs: 0 },
+    collect: () =>
+      dnsResult({
+        params,
         dnsMode,
-        conditions.flatMap((c) => c.lookups),
-      );
-      const results: ConditionResult[] = conditions.map(({ stats: c, lookups }) => {
-        const pair = edges.get(c.name);
-        if (!pair) return c;
-        const endMs = pair[1].atMs;
-        const okBeforeScrape = lookups.filter((l) => l.outcome === 'ok' && l.startMs + l.latencyMs <= endMs);
-        return {
-          ...c,
-          servers: windowServers(pair[0], pair[1], dnsMode, clientNode),
-          okBeforeScrape: okBeforeScrape.length,
-        };
-      });
-      // A client that could not keep its schedule sent its lookups late: a short disruption may have gone unseen.
-      const starved = conditions
-        .map((c) => c.stats)
-        .filter((c) => (c.clientLateMaxMs ?? 0) >= maxClientLateMs)
-        .map(
-          (c) => `${c.name}: the DNS client fell ${c.clientLateMaxMs} ms behind its schedule (CPU-starved)`,
-        );
-      return {
-        name: 'dns',
-        definition: dnsDefinition(params, header?.timeoutMs, dnsMode),
-        source: dnsSource,
-        units: 'ms; counts; rates 0–1',
-        summary: dnsSummary({
-          all,
-          conditions: results,
-          dnsperf,
-          conntrackDelta: conntrackDelta(conntrack),
-          coredns: coreDns,
-          nodes: nodeSamples,
-        }),
-        details: {
-          dnsMode,
-          conditions: results,
-          phases: phases.map((w) => stats(w).stats),
-          dnsperf: dnsperf ?? null,
-          conntrack,
-          conntrackRaceEmulated: false,
-          nodeSamples: nodeSamples ?? null,
-          events,
-          coredns: coreDns ?? null,
-        },
-        ...(skipped.length ? { skipped } : {}),
-        errors: [...errors, ...starved],
-      };
+        clientNode,
+        parsed,
+        windows,
+        phases,
+        edges,
+        conntrack,
+        events,
+        dnsperf,
+        coreDns,
+        nodeSamples,
+        skipped,
+        errors,
+      }),
+  };
+}
+
+/** What the DNS measurement gathered, by the time it stopped. */
+interface DnsFindings {
+  readonly params: DnsParams;
+  readonly dnsMode: DnsName;
+  readonly clientNode: string;
+  readonly parsed?: { header?: ClientHeader; lookups: LookupLine[]; readAtMs: number };
+  readonly windows: readonly Window[];
+  readonly phases: readonly Window[];
+  readonly edges: ReadonlyMap<string, readonly [ServerScrape, ServerScrape]>;
+  readonly conntrack: Record<string, { before: ConntrackCounters; after: ConntrackCounters }>;
+  readonly events: DnsEvents;
+  readonly dnsperf?: DnsperfSummary;
+  readonly coreDns?: CoreDnsFigures;
+  readonly nodeSamples?: NodeSampleSummary;
+  readonly skipped: readonly string[];
+  readonly errors: readonly string[];
+}
+
+/** Each window's lookups judged, the servers' counters beside them, the summary. */
+function dnsResult(f: DnsFindings): MeasurementResult {
+  const { params, dnsMode, clientNode, parsed, windows, phases, edges, conntrack, events } = f;
+  const { dnsperf, coreDns, nodeSamples, skipped, errors } = f;
+  const header = parsed?.header;
+  const stats = (w: Window): { stats: ConditionStats; lookups: LookupLine[] } => {
+    const lookups = header ? lookupsIn(w, header, parsed!.lookups, parsed!.readAtMs) : [];
+    return { stats: conditionStats(w, dnsMode, lookups), lookups };
+  };
+  const conditions = windows.map(stats);
+  const all = conditionStats(
+    { name: 'all', fromMs: 0, toMs: 0 },
+    dnsMode,
+    conditions.flatMap((c) => c.lookups),
+  );
+  const results: ConditionResult[] = conditions.map(({ stats: c, lookups }) => {
+    const pair = edges.get(c.name);
+    if (!pair) return c;
+    const endMs = pair[1].atMs;
+    const okBeforeScrape = lookups.filter((l) => l.outcome === 'ok' && l.startMs + l.latencyMs <= endMs);
+    return {
+      ...c,
+      servers: windowServers(pair[0], pair[1], dnsMode, clientNode),
+      okBeforeScrape: okBeforeScrape.length,
+    };
+  });
+  // A client that could not keep its schedule sent its lookups late: a short disruption may have gone unseen.
+  const starved = conditions
+    .map((c) => c.stats)
+    .filter((c) => (c.clientLateMaxMs ?? 0) >= maxClientLateMs)
+    .map((c) => `${c.name}: the DNS client fell ${c.clientLateMaxMs} ms behind its schedule (CPU-starved)`);
+  return {
+    name: 'dns',
+    definition: dnsDefinition(params, header?.timeoutMs, dnsMode),
+    source: dnsSource,
+    units: 'ms; counts; rates 0–1',
+    summary: dnsSummary({
+      all,
+      conditions: results,
+      dnsperf,
+      conntrackDelta: conntrackDelta(conntrack),
+      coredns: coreDns,
+      nodes: nodeSamples,
+    }),
+    details: {
+      dnsMode,
+      conditions: results,
+      phases: phases.map((w) => stats(w).stats),
+      dnsperf: dnsperf ?? null,
+      conntrack,
+      conntrackRaceEmulated: false,
+      nodeSamples: nodeSamples ?? null,
+      events,
+      coredns: coreDns ?? null,
     },
+    ...(skipped.length ? { skipped } : {}),
+    errors: [...errors, ...starved],
   };
 }
