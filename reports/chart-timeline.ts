@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { chartConfig, inDataOrder, renderChart, type Chart } from './charts.ts';
 import { judgedOpacity, width } from './chart-parts.ts';
 import { dnsFailureByPhase } from './dns-figures.ts';
-import { connectBySize, phaseSpans, syncBySize } from './figures.ts';
+import { connectBySize, conntrackByPhase, phaseSpans, syncBySize } from './figures.ts';
 import { countedReps, variantLabel, type VariantGroup } from './groups.ts';
 import { countRange } from './format.ts';
 
@@ -15,6 +15,7 @@ export function timelineChart(groups: readonly VariantGroup[]): Promise<Chart | 
     const sync = new Map(syncBySize(rep.result).map((p) => [p.phase, p]));
     const connect = new Map(connectBySize(rep.result).map((p) => [p.phase, p]));
     const dns = dnsFailureByPhase(rep.result);
+    const conntrack = conntrackByPhase(rep.result);
     return phaseSpans(rep.result).map((s) => ({
       ...s,
       variant: variantLabel(g),
@@ -23,6 +24,7 @@ export function timelineChart(groups: readonly VariantGroup[]): Promise<Chart | 
       syncs: sync.get(s.phase)?.syncs ?? null,
       connectP50Ms: connect.get(s.phase)?.connectP50Ms ?? null,
       dnsFailureRate: dns.get(s.phase) ?? null,
+      conntrackEntries: conntrack.get(s.phase) ?? null,
     }));
   });
   if (phases.length === 0) return Promise.resolve(undefined);
@@ -52,6 +54,9 @@ export function timelineChart(groups: readonly VariantGroup[]): Promise<Chart | 
     phases.some((p) => p.connectP50Ms !== null) ? step('connectP50Ms', 'connect p50 (ms)') : undefined,
     phases.some((p) => p.dnsFailureRate !== null)
       ? step('dnsFailureRate', 'DNS failed lookups (fraction)')
+      : undefined,
+    phases.some((p) => p.conntrackEntries !== null)
+      ? step('conntrackEntries', 'conntrack entries (most on a node)')
       : undefined,
     phases.some((p) => p.achievedQps !== null)
       ? step('achievedQps', 'churn achieved (changes/s)')

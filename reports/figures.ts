@@ -66,6 +66,19 @@ export function syncBySize(v: VariantResult): SyncPoint[] {
   return out;
 }
 
+/** conntrackOccupancy's per-phase snapshots: the most entries any node's table held during each phase. */
+export function conntrackByPhase(v: VariantResult): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of listOf(measurementOf(v, 'conntrackOccupancy')?.details, 'phases')) {
+    const phase = str(p.phase);
+    const counts = isObject(p.maxEntries)
+      ? Object.values(p.maxEntries).filter((x) => typeof x === 'number')
+      : [];
+    if (phase !== null && counts.length) out.set(phase, Math.max(...counts));
+  }
+  return out;
+}
+
 /** The rule set after one phase, for every proxy (cilium has no sync times): rules, elements, the map's size. */
 export interface RuleSetPoint {
   readonly phase: string;

@@ -17,12 +17,13 @@ const f = (measurement: MeasurementName, key: string, label: string, lowerIsBett
   lowerIsBetter,
 });
 
-export const measurementTitles: Record<string, string> = {
+export const measurementTitles: Record<MeasurementName, string> = {
   networkProgrammingLatency: 'Network programming latency',
   ruleSync: 'Rule sync',
   connectionLatency: 'Connection latency',
   dns: 'DNS',
   controlPlane: 'Control plane',
+  conntrackOccupancy: 'Conntrack occupancy',
 };
 
 export const keyFigures: readonly KeyFigure[] = [
@@ -53,6 +54,8 @@ export const keyFigures: readonly KeyFigure[] = [
   f('connectionLatency', 'vipMinusDirectConnectP50Ms', 'ClusterIP cost: connect p50 minus direct', false),
   f('connectionLatency', 'vegetaP50Ms', 'vegeta p50 (cross-check)', false),
   f('connectionLatency', 'vegetaP99Ms', 'vegeta p99 (cross-check)', false),
+  f('conntrackOccupancy', 'conntrackEntriesMax', 'conntrack entries, most on a node', false),
+  f('conntrackOccupancy', 'conntrackFullnessMax', 'conntrack table fullness, most on a node'),
   f('dns', 'lookups', 'lookups', false),
   f('dns', 'failureRate', 'failure rate'),
   f('dns', 'p50Ms', 'lookup p50'),

@@ -108,6 +108,11 @@ const measurementParams = {
   }),
 
   controlPlane: object({}),
+  /** Entries in each real node's conntrack table over the run, against its size (lab runs only). */
+  conntrackOccupancy: object({
+    /** How often each node's table is counted. */
+    intervalSeconds: optional(number({ min: 0.5, max: 60, unit: 'seconds' }), 2),
+  }),
   dns: object({
     /** glibc lookups per second from the client pod, from the first phase to the last condition (open model). */
     lookupsPerSecond: optional(number({ min: 1, max: 500, unit: 'lookups per second' }), 50),

@@ -6,6 +6,7 @@ import { createRuleSync } from './rule-sync.ts';
 import { createControlPlane } from './control-plane.ts';
 import { createConnectionLatency } from './connection-latency.ts';
 import { createDns } from './dns.ts';
+import { createConntrackOccupancy } from './conntrack-occupancy.ts';
 
 /** Every measurement a scenario can name; its parameters are validated with the scenario (scenarios/schema.ts). */
 export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext): Measurement {
@@ -25,6 +26,10 @@ export function createMeasurement(spec: MeasurementSpec, ctx: MeasurementContext
       return createConnectionLatency(ctx, spec);
     case 'dns':
       return createDns(ctx, spec);
+    case 'conntrackOccupancy':
+      return ctx.state
+        ? createConntrackOccupancy({ ...ctx, state: ctx.state }, spec)
+        : skippedMeasurement('conntrackOccupancy', apiOnlyReason("counting each node's conntrack table"));
   }
 }
 

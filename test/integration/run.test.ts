@@ -108,6 +108,14 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     assert.ok((m.connectionLatency!.vegetaP50Ms ?? 0) > 0, 'vegeta ran against the same target');
     assert.ok((m.connectionLatency!.agentAtRateP50Ms ?? 0) > 0, 'and the agent at the same rate');
     assert.notEqual(m.connectionLatency!.churnErrorRate, null, 'the endpoint rollout was probed');
+    // Thousands of connections went through node 1: its table held entries, far below its size.
+    const ct = m.conntrackOccupancy!;
+    assert.ok((ct.conntrackEntriesMax ?? 0) > 0 && (ct.conntrackSamples ?? 0) >= 4, JSON.stringify(ct));
+    assert.ok((ct.conntrackLimit ?? 0) > (ct.conntrackEntriesMax ?? 0), JSON.stringify(ct));
+    const ctPhases = (
+      v!.measurements.find((x) => x.name === 'conntrackOccupancy')!.details as { phases: unknown[] }
+    ).phases;
+    assert.equal(ctPhases.length, 2, 'a snapshot at the end of each phase');
 
     // Secrets (issue 9): no key, certificate, token or kubeconfig credential in the results or the output.
     for (const [what, text] of [
