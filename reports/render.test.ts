@@ -68,6 +68,24 @@ describe('renderComparison of the shipped example results', () => {
     assert.match(html, /All 6 valid variants met all 2 SLOs\./);
   });
 
+  test('cost-growth with three proxy modes: cilium’s map entries beside the rules, and a full map said so', async () => {
+    const file = join(examples, 'cost-growth-2026-12-05T20-52-50-030Z.json');
+    const html = await renderComparison([readResults(file)]);
+    assert.match(
+      html,
+      /direct\.cilium\.coredns<\/td><td>to-10000<\/td><td>10,003<\/td>(<td>[^<]*<\/td>){4}<td>70,017<\/td>/,
+    );
+    assert.doesNotMatch(html, /service map is full/);
+    // The same run had its map been the size of the entries it held at the end.
+    const full = readResults(file);
+    const cilium = full.variants.find((v) => v.id === 'direct.cilium.coredns')!;
+    const phases = (
+      cilium.measurements.find((m) => m.name === 'ruleSync')!.details as { phases: { capacity: number }[] }
+    ).phases;
+    phases.at(-1)!.capacity = 70_017;
+    assert.match(await renderComparison([full]), /70,017: the service map is full \(its size: 70,017\)/);
+  });
+
   test('a baseline comparison states the method and says when repetitions are too few', async () => {
     const older = readResults(
       join(
