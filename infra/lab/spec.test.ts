@@ -19,15 +19,16 @@ test('good options parse into a spec', () => {
   });
 });
 
-test('--max-services is kept for the proxies with fixed-size tables', () => {
+test('--max-services is kept for the proxies with fixed-size tables; 0 (a scenario without Services) too', () => {
   assert.equal(parseLabUpOptions({ ...ok, maxServices: '30000' }).maxServices, 30_000);
+  assert.equal(parseLabUpOptions({ ...ok, maxServices: '0' }).maxServices, 0);
 });
 
 const bad: [string, Record<string, string>, RegExp][] = [
   [
-    'no Services',
-    { ...ok, maxServices: '0' },
-    /--max-services: expected a whole number from 1 to 1000000; got "0"/,
+    'a negative Service count',
+    { ...ok, maxServices: '-1' },
+    /--max-services: expected a whole number from 0 to 1000000; got "-1"/,
   ],
   [
     'negative node count',

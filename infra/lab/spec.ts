@@ -37,7 +37,7 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
   const nodeLeaseSeconds = int('node-lease-seconds', raw.nodeLeaseSeconds, 10, 3600);
   const realNodes = int('real-nodes', raw.realNodes ?? '0', 0, maxRealNodes);
   const maxServices =
-    raw.maxServices === undefined ? undefined : int('max-services', raw.maxServices, 1, 1_000_000);
+    raw.maxServices === undefined ? undefined : int('max-services', raw.maxServices, 0, 1_000_000);
   const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T => {
     if (!allowed.includes(value as T)) {
       problems.push(`--${flag}: expected one of ${allowed.join(', ')}; got "${value}"`);
