@@ -7,6 +7,7 @@
  */
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
+import { waitFor as waitUntil } from '../../infra/lab/wait.ts';
 import { frontendBackends } from '../../infra/cilium/service-map.ts';
 import { ciliumNodePaths } from '../../infra/cilium/paths.ts';
 import type { MeasurementParams } from '../../scenarios/schema.ts';
@@ -48,7 +49,7 @@ export async function runProgrammingProbe(
   if (target.nodes.length < 2) throw new Error('the probe needs two real nodes');
   const [client, server] = [target.nodes[0]!, target.nodes[1]!];
   const waitFor = (what: string, check: () => Promise<boolean>, intervalMs = 10, timeoutMs = 60_000) =>
-    poll(ctx.signal, what, check, intervalMs, timeoutMs);
+    waitUntil(what, check, { timeoutMs, intervalMs, signal: ctx.signal });
   /** The probe's log lines since `since` (epoch ms) as [time, hostname]. */
   const probeLines = async (probe: V1Pod, since: number): Promise<[number, string][]> =>
     (await target.containerLog(probe, 'probe'))
@@ -113,21 +114,6 @@ export async function runProgrammingProbe(
 
 const isReady = (p: V1Pod) =>
   p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-
-async function poll(
-  signal: AbortSignal,
-  what: string,
-  check: () => Promise<boolean>,
-  intervalMs: number,
-  timeoutMs: number,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    signal.throwIfAborted();
-    await sleep(intervalMs);
-  }
-}
 
 /**
  * On a cilium lab: a function giving the ms from `since` until node `client`'s service map has a backend count
