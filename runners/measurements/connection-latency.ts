@@ -13,22 +13,14 @@
  */
 import type { MeasurementParams } from '../../scenarios/schema.ts';
 import { AppsV1Api, CoreV1Api, type V1Job } from '@kubernetes/client-node';
-import { sleep } from '../../infra/lab/processes.ts';
 import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
 import type { ProfileReport } from '../traffic/load-profile.ts';
 import type { VegetaReport } from '../traffic/commands/vegeta.ts';
-import { until } from './client-pod.ts';
 import { runAgentJob } from '../cluster/agent-job.ts';
-import {
-  connectJob,
-  connTarget,
-  connTargetDeployment,
-  connTargetService,
-  rateJob,
-  vegetaJob,
-} from './connection-objects.ts';
+import { connectJob, connTarget, rateJob, vegetaJob } from './connection-objects.ts';
 import { mergeProfileReports } from '../cluster/merge-reports.ts';
 import { measureEndpointChurn, type EndpointChurnFindings } from './endpoint-churn-traffic.ts';
+import { createTarget, deleteTarget, type TargetAddresses, type TargetApis } from './connection-target.ts';
 
 /** The connectionLatency measurement's parameters, as the scenario schema defines them. */
 export type ConnectionLatencyParams = MeasurementParams<'connectionLatency'>;
@@ -48,8 +40,6 @@ export interface SizePoint {
   readonly firstByteP99Ms: number;
 }
 
-const target = connTarget;
-
 /** The agent's reports: through the VIP (the last size), straight to a pod, at the cross-check's rate. */
 interface Reports {
   viaVip?: ProfileReport;
@@ -57,119 +47,129 @@ interface Reports {
   agentAtRate?: ProfileReport;
 }
 
+/** What the agent, vegeta and the churn probe found, as connectionResult() reads it. */
+interface ConnectionFindings {
+  readonly bySize: SizePoint[];
+  readonly reports: Reports;
+  vegeta?: VegetaReport;
+  churn?: EndpointChurnFindings;
+}
+
+/** What the measurement's steps share: what they were given, where the target answers, what was found. */
+interface ConnectionRun {
+  readonly ctx: MeasurementContext;
+  readonly params: ConnectionLatencyParams;
+  readonly apis: TargetApis;
+  readonly at: TargetAddresses;
+  readonly found: ConnectionFindings;
+  readonly errors: string[];
+}
+
 export function createConnectionLatency(
   ctx: MeasurementContext,
   params: ConnectionLatencyParams,
 ): Measurement {
-  const core = ctx.kc.makeApiClient(CoreV1Api);
-  const apps = ctx.kc.makeApiClient(AppsV1Api);
-  const errors: string[] = [];
-  const bySize: SizePoint[] = [];
-  const reports: Reports = {};
-  let vegeta: VegetaReport | undefined;
-  let churn: EndpointChurnFindings | undefined;
-  let vip: string | undefined;
-  let podIp: string | undefined;
-  let stopped = false;
-  const nodes = ctx.target.nodes;
-  const namespace = ctx.target.namespace;
-  const note = (what: string) => (err: unknown) => {
-    errors.push(`connection latency, ${what}: ${err instanceof Error ? err.message : err}`);
-    return undefined;
+  const run: ConnectionRun = {
+    ctx,
+    params,
+    apis: { core: ctx.kc.makeApiClient(CoreV1Api), apps: ctx.kc.makeApiClient(AppsV1Api) },
+    at: {},
+    found: { bySize: [], reports: {} },
+    errors: [],
   };
-
-  /** The agent as an Indexed Job (connection-objects.ts) on real node 1; one report per worker. */
-  const runAgent = <T>(job: V1Job) =>
-    runAgentJob<T>(ctx.kc, ctx.target, job, (params.seconds + 90) * 1000, ctx.signal);
-  // The workers' histograms are merged into one report.
-  const connect = async (j: V1Job) => mergeProfileReports(await runAgent<ProfileReport>(j));
-  const job = (name: string, hostPort: string) => connectJob(ctx.target, ctx.runId, params, name, hostPort);
-
-  async function createTarget(): Promise<void> {
-    if (nodes.length < 2) throw new Error('connection latency needs two real nodes');
-    await apps.createNamespacedDeployment({ namespace, body: connTargetDeployment(ctx.target, ctx.runId) });
-    const svc = await core.createNamespacedService({
-      namespace,
-      body: connTargetService(ctx.target, ctx.runId),
-    });
-    vip = svc.spec!.clusterIP!;
-    await waitReady();
-  }
-
-  async function waitReady(): Promise<void> {
-    podIp = await until(
-      `${target} ready`,
-      async () => {
-        const d = await apps.readNamespacedDeployment({ name: target, namespace });
-        if ((d.status?.readyReplicas ?? 0) < 2 || d.status?.replicas !== 2) return undefined;
-        const pods = await core.listNamespacedPod({ namespace, labelSelector: `app=${target}` });
-        return pods.items.find((p) => p.status?.podIP && !p.metadata?.deletionTimestamp)?.status?.podIP;
-      },
-      120_000,
-      ctx.signal,
-    );
-    // Give kube-proxy its minimum sync period so the VIP has both endpoints before the clock starts.
-    await sleep(2000);
-  }
-
-  async function serviceCount(): Promise<number> {
-    const page = await core.listServiceForAllNamespaces({ limit: 1 });
-    return page.items.length + (page.metadata?.remainingItemCount ?? 0);
-  }
-
-  async function measureAtSize(phase: string): Promise<void> {
-    const services = await serviceCount();
-    const r = await connect(job(`conn-client-${bySize.length}`, `${vip}:80`));
-    const t = r.summary.trends;
-    bySize.push({
-      phase,
-      services,
-      requests: r.summary.http_reqs,
-      errors: Math.round(r.summary.http_req_failed * r.summary.http_reqs),
-      connectP50Ms: t.http_req_connecting.p50,
-      connectP90Ms: t.http_req_connecting.p90,
-      connectP99Ms: t.http_req_connecting.p99,
-      connectMaxMs: t.http_req_connecting.max,
-      firstByteP50Ms: t.http_req_waiting.p50,
-      firstByteP90Ms: t.http_req_waiting.p90,
-      firstByteP99Ms: t.http_req_waiting.p99,
-    });
-    reports.viaVip = r;
-  }
-
-  async function crossCheck(): Promise<void> {
-    reports.agentAtRate = await connect(rateJob(ctx.target, ctx.runId, params, vip!));
-    [vegeta] = await runAgent<VegetaReport>(vegetaJob(ctx.target, ctx.runId, params, vip!));
-  }
-
-  async function measureAfterPhases(): Promise<void> {
-    if (!params.atEachPhase) await measureAtSize('end').catch(note('through the VIP'));
-    if (podIp)
-      reports.direct = await connect(job('conn-client-direct', `${podIp}:8080`)).catch(note('direct'));
-    if (params.crossCheckRate > 0) await crossCheck().catch(note('the vegeta cross-check'));
-    if (params.endpointChurn)
-      churn = await measureEndpointChurn(ctx, target, vip!).catch(note('during endpoint churn'));
-  }
-
+  let stopped = false;
   return {
     async start() {
-      await createTarget().catch(note('creating the target'));
+      await createTarget(ctx, run.apis, run.at).catch(note(run, 'creating the target'));
     },
     async mark(phase) {
-      if (params.atEachPhase && vip) await measureAtSize(phase).catch(note(`after phase ${phase}`));
+      if (params.atEachPhase && run.at.vip)
+        await measureAtSize(run, phase).catch(note(run, `after phase ${phase}`));
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (!vip) return;
+      if (!run.at.vip) return;
       // After an interrupt, only clean up: the run is being torn down.
-      if (!ctx.signal.aborted) await measureAfterPhases();
-
-      await apps.deleteNamespacedDeployment({ name: target, namespace }).catch(() => {});
-      await core.deleteNamespacedService({ name: target, namespace }).catch(() => {});
+      if (!ctx.signal.aborted) await measureAfterPhases(run);
+      await deleteTarget(ctx, run.apis);
     },
-    collect: () => connectionResult(params, { bySize, reports, vegeta, churn }, errors),
+    collect: () => connectionResult(params, run.found, run.errors),
   };
+}
+
+/** An error handler that records what failed among the measurement's errors, and yields nothing. */
+function note(run: ConnectionRun, what: string): (err: unknown) => undefined {
+  return (err) => {
+    run.errors.push(`connection latency, ${what}: ${err instanceof Error ? err.message : err}`);
+    return undefined;
+  };
+}
+
+/** The agent as an Indexed Job (connection-objects.ts) on real node 1; one report per worker. */
+function runAgent<T>(run: ConnectionRun, job: V1Job): Promise<T[]> {
+  const { ctx, params } = run;
+  return runAgentJob<T>(ctx.kc, ctx.target, job, (params.seconds + 90) * 1000, ctx.signal);
+}
+
+/** The workers' histograms merged into one report. */
+async function connect(run: ConnectionRun, job: V1Job): Promise<ProfileReport> {
+  return mergeProfileReports(await runAgent<ProfileReport>(run, job));
+}
+
+/** The `connect` load profile from a client Job named `name` against `hostPort`. */
+function clientJob(run: ConnectionRun, name: string, hostPort: string): V1Job {
+  return connectJob(run.ctx.target, run.ctx.runId, run.params, name, hostPort);
+}
+
+async function serviceCount(core: CoreV1Api): Promise<number> {
+  const page = await core.listServiceForAllNamespaces({ limit: 1 });
+  return page.items.length + (page.metadata?.remainingItemCount ?? 0);
+}
+
+/** Latency through the VIP against the rule set as it is now. */
+async function measureAtSize(run: ConnectionRun, phase: string): Promise<void> {
+  const { bySize, reports } = run.found;
+  const services = await serviceCount(run.apis.core);
+  const r = await connect(run, clientJob(run, `conn-client-${bySize.length}`, `${run.at.vip}:80`));
+  const t = r.summary.trends;
+  bySize.push({
+    phase,
+    services,
+    requests: r.summary.http_reqs,
+    errors: Math.round(r.summary.http_req_failed * r.summary.http_reqs),
+    connectP50Ms: t.http_req_connecting.p50,
+    connectP90Ms: t.http_req_connecting.p90,
+    connectP99Ms: t.http_req_connecting.p99,
+    connectMaxMs: t.http_req_connecting.max,
+    firstByteP50Ms: t.http_req_waiting.p50,
+    firstByteP90Ms: t.http_req_waiting.p90,
+    firstByteP99Ms: t.http_req_waiting.p99,
+  });
+  reports.viaVip = r;
+}
+
+/** The agent at a constant rate, then vegeta at the same rate, against the same VIP. */
+async function crossCheck(run: ConnectionRun): Promise<void> {
+  const { ctx, params, found } = run;
+  const vip = run.at.vip!;
+  found.reports.agentAtRate = await connect(run, rateJob(ctx.target, ctx.runId, params, vip));
+  [found.vegeta] = await runAgent<VegetaReport>(run, vegetaJob(ctx.target, ctx.runId, params, vip));
+}
+
+/** After the last phase: through the VIP (unless done at every phase), direct, the cross-check, the churn. */
+async function measureAfterPhases(run: ConnectionRun): Promise<void> {
+  const { ctx, params, at, found } = run;
+  if (!params.atEachPhase) await measureAtSize(run, 'end').catch(note(run, 'through the VIP'));
+  if (at.podIp)
+    found.reports.direct = await connect(run, clientJob(run, 'conn-client-direct', `${at.podIp}:8080`)).catch(
+      note(run, 'direct'),
+    );
+  if (params.crossCheckRate > 0) await crossCheck(run).catch(note(run, 'the vegeta cross-check'));
+  if (params.endpointChurn)
+    found.churn = await measureEndpointChurn(ctx, connTarget, at.vip!).catch(
+      note(run, 'during endpoint churn'),
+    );
 }
 
 /** What the agent, vegeta and the churn probe found, as the measurement's result. */
