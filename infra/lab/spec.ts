@@ -8,10 +8,12 @@ import { serviceProxies } from '../variants/service-proxy.ts';
 import { iptablesBackends, serviceProxyNames } from '../variants/names.ts';
 import { dnsValues } from '../variants/dns.ts';
 import { dnsNames } from '../variants/names.ts';
+import { parseNodeValues } from './node-values.ts';
 
 /** Real nodes live at 198.18.1.N; each runs kube-proxy and an agent, so a 2-core machine holds a few. */
 export const maxRealNodes = 8;
-import type { LabSpec } from './state.ts';
+import type { LabSpec, NodeValues } from './state.ts';
+import type { VariantValue } from '../variants/variant.ts';
 
 /** Lab names become namespace and directory names: short, lowercase, no "_" (it separates lab and part). */
 export const labNamePattern = /^[a-z][a-z0-9-]{0,19}$/;
@@ -46,18 +48,39 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
     return value as T;
   };
   const podNetwork = oneOf('pod-network', raw.podNetwork ?? 'direct', podNetworkNames);
-  const proxyMode = oneOf('proxy-mode', raw.proxyMode ?? 'iptables', serviceProxyNames);
+  let proxyMode = oneOf('proxy-mode', raw.proxyMode ?? 'iptables', serviceProxyNames);
   const iptablesBackend = oneOf('iptables-backend', raw.iptablesBackend ?? 'nft', iptablesBackends);
-  const dns = oneOf('dns', raw.dns ?? 'coredns', dnsNames);
+  let dns = oneOf('dns', raw.dns ?? 'coredns', dnsNames);
+  let nodeValues: NodeValues[] | undefined;
+  if (raw.nodeValues !== undefined) {
+    // One source for each node's values: the lab-wide flags would be either redundant or contradicted.
+    for (const [f, given] of [
+      ['proxy-mode', raw.proxyMode],
+      ['dns', raw.dns],
+    ] as const)
+      if (given !== undefined)
+        problems.push(
+          `--${f}: not with --node-values, which gives each real node its ${f}; drop one of them`,
+        );
+    const parsed = parseNodeValues(raw.nodeValues, realNodes);
+    problems.push(...parsed.problems);
+    if (!parsed.problems.length) {
+      nodeValues = parsed.values;
+      // The lab-wide fields name node 1's values: the node measurements put their client on.
+      ({ proxyMode, dns } = parsed.values[0]!);
+    }
+  }
   const pinned = kubernetesVersions();
   const kubernetesVersion = oneOf('kubernetes-version', raw.kubernetesVersion ?? pinned[0], pinned);
   if (realNodes > 0) {
     const facts = hostFacts();
-    const chosen = [
-      ['pod-network', podNetworks[podNetwork]],
-      ['proxy-mode', serviceProxies[proxyMode]],
-      ['dns', dnsValues[dns]],
-    ] as const;
+    const chosen: [string, VariantValue][] = [['pod-network', podNetworks[podNetwork]]];
+    if (nodeValues) {
+      const proxies = new Set(nodeValues.map((v) => v.proxyMode));
+      const dnses = new Set(nodeValues.map((v) => v.dns));
+      chosen.push(...[...proxies].map((p) => ['node-values', serviceProxies[p]] as [string, VariantValue]));
+      chosen.push(...[...dnses].map((d) => ['node-values', dnsValues[d]] as [string, VariantValue]));
+    } else chosen.push(['proxy-mode', serviceProxies[proxyMode]], ['dns', dnsValues[dns]]);
     for (const [flag, value] of chosen) {
       const reason = value.unsupported(facts);
       if (reason)
@@ -86,6 +109,7 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
     iptablesBackend,
     dns,
     kubernetesVersion,
+    ...(nodeValues ? { nodeValues } : {}),
     ...(maxServices === undefined ? {} : { maxServices }),
   };
 }

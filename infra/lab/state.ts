@@ -15,10 +15,21 @@ export interface LabSpec {
   /** Real dataplane nodes (namespaces with kube-proxy, CNI and pods); 0 for a control-plane-only lab. */
   readonly realNodes: number;
   readonly podNetwork: PodNetworkName;
-  /** The service proxy value (infra/variants/service-proxy.ts); the name is kept from when all were kube-proxy modes. */
+  /**
+   * The service proxy value (infra/variants/service-proxy.ts); the name is kept from when all were kube-proxy
+   * modes. With `nodeValues`: node 1's, the node measurements put their client on.
+   */
   readonly proxyMode: ServiceProxyName;
+  /** A kube-proxy setting, lab-wide: every node running kube-proxy's iptables mode uses it. */
   readonly iptablesBackend: IptablesBackend;
+  /** The DNS value (infra/variants/dns.ts). With `nodeValues`: node 1's. */
   readonly dns: DnsMode;
+  /**
+   * Each real node's service proxy and DNS value, node 1 first, one per real node, as a cluster configures
+   * kube-proxy per node and rolls node-local caches out node by node. Absent: every node takes `proxyMode`
+   * and `dns`. Read through `valuesOfNode`.
+   */
+  readonly nodeValues?: readonly NodeValues[];
   /** Which pinned Kubernetes the control plane and kube-proxy run (infra/versions.json); absent: the default. */
   readonly kubernetesVersion?: string;
   /**
@@ -29,6 +40,17 @@ export interface LabSpec {
 }
 
 export type DnsMode = DnsName;
+
+/** The values that can differ between a lab's real nodes. */
+export interface NodeValues {
+  readonly proxyMode: ServiceProxyName;
+  readonly dns: DnsMode;
+}
+
+/** Real node `index`'s values (1-based, as in real-node-N): its own in `nodeValues`, else the lab-wide ones. */
+export function valuesOfNode(spec: LabSpec, index: number): NodeValues {
+  return spec.nodeValues?.[index - 1] ?? { proxyMode: spec.proxyMode, dns: spec.dns };
+}
 
 /** Everything a lab made, written as it goes so `down` can undo a crashed `up`; also quoted by run manifests. */
 export interface LabState {
@@ -46,8 +68,13 @@ export interface LabState {
   /** The user's kubeconfig (through the loopback forwarder). */
   kubeconfig?: string;
   realNodes?: RealNodeInfo[];
-  /** What each variant value reports it ran ("kube-proxy v1.36.3, iptables mode, nft backend"); real nodes only. */
+  /**
+   * What each variant value reports it ran ("kube-proxy v1.36.3, iptables mode, nft backend"); real nodes only.
+   * Where nodes differ, an axis' distinct labels joined by " + ", node 1's first.
+   */
   variantLabels?: { podNetwork: string; serviceProxy: string; dns: string };
+  /** Each real node's service proxy and DNS labels, by node name. */
+  nodeLabels?: Record<string, { serviceProxy: string; dns: string }>;
   /** The agent image `up` pushed to the lab's registry (infra/lab/registry.ts): what the lab's runs use. */
   agentImage?: string;
   /** Seconds each step of `up` took. */
