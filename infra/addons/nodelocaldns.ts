@@ -1,7 +1,9 @@
 import {
   AppsV1Api,
   CoreV1Api,
+  PatchStrategy,
   SchedulingV1Api,
+  setHeaderOptions,
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node';
@@ -63,7 +65,15 @@ export interface NodeLocalDnsOptions {
   readonly syncInterval?: string;
   /** Whether the cluster has the PriorityClass system-node-critical (the DaemonSet asks for it when so). */
   readonly nodeCritical?: boolean;
+  /** Run caches only on nodes labelled `nodeLocalDnsLabel` (a node-by-node rollout); absent: every real node. */
+  readonly labelledOnly?: boolean;
 }
+
+/**
+ * The label that puts a cache on a node when the cache is rolled out to some nodes only, as managed clusters
+ * roll node-local DNS out node by node (GKE's DaemonSet selects `addon.gke.io/node-local-dns-ds-ready=true`).
+ */
+export const nodeLocalDnsLabel = { key: 'scalelab.io/node-local-dns', value: 'true' } as const;
 
 /**
  * Upstream's nodelocaldns.yaml: ServiceAccount, the kube-dns-upstream Service (kube-dns's selector, a
@@ -133,7 +143,10 @@ export function nodeLocalDnsObjects(o: NodeLocalDnsOptions): KubernetesObject[] 
             serviceAccountName: 'node-local-dns',
             hostNetwork: true,
             dnsPolicy: 'Default',
-            nodeSelector: { [realNodeLabel.key]: realNodeLabel.value },
+            nodeSelector: {
+              [realNodeLabel.key]: realNodeLabel.value,
+              ...(o.labelledOnly ? { [nodeLocalDnsLabel.key]: nodeLocalDnsLabel.value } : {}),
+            },
             tolerations: [
               { key: 'CriticalAddonsOnly', operator: 'Exists' },
               { effect: 'NoExecute', operator: 'Exists' },
@@ -183,12 +196,19 @@ export function nodeLocalDnsObjects(o: NodeLocalDnsOptions): KubernetesObject[] 
 
 /**
  * Applies NodeLocal DNSCache and waits until every real node runs a ready cache (the DaemonSet's ready count
- * equals the real nodes' count). The kube-dns-upstream Service goes in before the DaemonSet, so each cache
- * starts with KUBE_DNS_UPSTREAM_SERVICE_HOST set.
+ * equals the real nodes' count), or with `nodes` only those: they are labelled `nodeLocalDnsLabel` and the
+ * DaemonSet selects the label, so pods on the other nodes keep asking kube-dns. The kube-dns-upstream Service
+ * goes in before the DaemonSet, so each cache starts with KUBE_DNS_UPSTREAM_SERVICE_HOST set.
  */
 export async function bringUpNodeLocalDns(
   kc: KubeConfig,
-  o: { mode: NodeLocalDnsMode; syncInterval?: string; timeoutMs?: number; signal?: AbortSignal },
+  o: {
+    mode: NodeLocalDnsMode;
+    syncInterval?: string;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    nodes?: readonly string[];
+  },
 ): Promise<void> {
   const nodeCritical = await kc
     .makeApiClient(SchedulingV1Api)
@@ -197,11 +217,16 @@ export async function bringUpNodeLocalDns(
       () => true,
       () => false,
     );
-  await applyObjects(kc, nodeLocalDnsObjects({ ...o, nodeCritical }));
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
+  for (const name of o.nodes ?? [])
+    await core.patchNode(
+      { name, body: { metadata: { labels: { [nodeLocalDnsLabel.key]: nodeLocalDnsLabel.value } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  await applyObjects(kc, nodeLocalDnsObjects({ ...o, nodeCritical, labelledOnly: o.nodes !== undefined }));
   const real = await core.listNode({ labelSelector: `${realNodeLabel.key}=${realNodeLabel.value}` });
-  const want = real.items.length;
+  const want = o.nodes?.length ?? real.items.length;
   const deadline = Date.now() + (o.timeoutMs ?? 90_000);
   for (;;) {
     o.signal?.throwIfAborted();
@@ -210,7 +235,7 @@ export async function bringUpNodeLocalDns(
     if (ready === want && ds.status?.desiredNumberScheduled === want) return;
     if (Date.now() > deadline)
       throw new Error(
-        `NodeLocal DNSCache: ${ready}/${want} real nodes have a ready node-local-dns pod after ${(o.timeoutMs ?? 90_000) / 1000} s (kube-system/node-local-dns)`,
+        `NodeLocal DNSCache: ${ready}/${want} ${o.nodes ? `of its nodes (${o.nodes.join(', ')})` : 'real nodes'} have a ready node-local-dns pod after ${(o.timeoutMs ?? 90_000) / 1000} s (kube-system/node-local-dns)`,
       );
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -12,7 +12,7 @@ import type { DataplaneHooks, VariantContext } from '../variants/variant.ts';
 import { createKubeletServingCert } from './pki.ts';
 import { labNetns } from './netns.ts';
 import { createRealNodeNetns, realNodeInfo, sysctl, type RealNodeInfo } from './real-nodes.ts';
-import type { LabState } from './state.ts';
+import { valuesOfNode, type LabState } from './state.ts';
 import { waitFor } from './wait.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,7 +20,8 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * Real dataplane nodes: namespaces on the fabric, a node agent each, then what the lab's variant values add
  * (infra/variants/: the pod network, the service proxy, the DNS value), with CoreDNS on them behind kube-dns.
- * Every value acts on the nodes it is given, so a lab could hand different values different nodes.
+ * The service proxy and DNS value are each node's (`valuesOfNode`): each value is brought up once, on the
+ * nodes that take it; CoreDNS is the cluster's, shared by all.
  */
 export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
   const { spec, stateDir } = h.state;
@@ -31,14 +32,24 @@ export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
   h.state.realNodes = nodes;
   const ctx: VariantContext = { ...h, wait };
   const podNetwork = podNetworks[spec.podNetwork];
-  const proxy = serviceProxies[spec.proxyMode];
-  const dns = dnsValues[spec.dns];
   const proxySettings = { iptablesBackend: spec.iptablesBackend, kubernetesVersion: spec.kubernetesVersion };
+  const valuesOf = (n: RealNodeInfo) => {
+    const v = valuesOfNode(spec, n.index);
+    return { proxy: serviceProxies[v.proxyMode], dns: dnsValues[v.dns] };
+  };
+  const proxyLabel = (n: RealNodeInfo) => valuesOf(n).proxy.label(proxySettings);
+  const dnsLabel = (n: RealNodeInfo) => valuesOf(n).dns.label();
   h.state.variantLabels = {
     podNetwork: podNetwork.label(),
-    serviceProxy: proxy.label(proxySettings),
-    dns: dns.label(),
+    serviceProxy: distinct(nodes.map(proxyLabel)).join(' + '),
+    dns: distinct(nodes.map(dnsLabel)).join(' + '),
   };
+  h.state.nodeLabels = Object.fromEntries(
+    nodes.map((n) => [n.name, { serviceProxy: proxyLabel(n), dns: dnsLabel(n) }]),
+  );
+  // A step per value, on its nodes only; a value every node takes keeps its plain label as the step name.
+  const onNodes = (label: string, group: readonly RealNodeInfo[]) =>
+    group.length === nodes.length ? label : `${label} on ${group.map((n) => n.name).join(', ')}`;
 
   await h.step('real node namespaces', async () => {
     await sysctl(labNetns(spec.name), { 'net.ipv4.ip_forward': '1' });
@@ -74,7 +85,7 @@ export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
           '--pod-network',
           spec.podNetwork,
           '--dns-ip',
-          dns.podNameserver(proxy),
+          valuesOf(n).dns.podNameserver(valuesOf(n).proxy),
           '--netns',
           n.netns,
           '--flannel-subnet-file',
@@ -105,7 +116,10 @@ export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
       );
     }),
   );
-  await h.step(h.state.variantLabels.serviceProxy, () => proxy.bringUp(ctx, nodes, proxySettings));
+  for (const group of groupBy(nodes, (n) => valuesOf(n).proxy)) {
+    const proxy = valuesOf(group[0]!).proxy;
+    await h.step(onNodes(proxy.label(proxySettings), group), () => proxy.bringUp(ctx, group, proxySettings));
+  }
   await h.step('CoreDNS', async () => {
     await applyObjects(h.kc, corednsObjects(Math.min(2, nodes.length)));
     const apps = h.kc.makeApiClient(AppsV1Api);
@@ -118,15 +132,27 @@ export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
       120_000,
     );
   });
-  const afterCoreDns = dns.afterCoreDns?.bind(dns);
-  if (afterCoreDns)
-    await h.step(dns.label(), () =>
-      afterCoreDns(
-        ctx,
-        withCidr.map((node) => ({ node, proxy })),
-      ),
-    );
+  for (const group of groupBy(withCidr, (n) => valuesOf(n).dns)) {
+    const dns = valuesOf(group[0]!).dns;
+    const afterCoreDns = dns.afterCoreDns?.bind(dns);
+    if (afterCoreDns)
+      await h.step(onNodes(dns.label(), group), () =>
+        afterCoreDns(
+          ctx,
+          group.map((node) => ({ node, proxy: valuesOf(node).proxy })),
+        ),
+      );
+  }
 }
+
+/** The items grouped by key, groups in the order their first item comes, items in their order. */
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): T[][] {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.values()];
+}
+
+const distinct = (xs: readonly string[]) => [...new Set(xs)];
 
 async function podCidrs(kc: KubeConfig, nodes: readonly RealNodeInfo[]): Promise<(string | undefined)[]> {
   const core = kc.makeApiClient(CoreV1Api);

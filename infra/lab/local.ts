@@ -6,7 +6,14 @@ import { groupDir } from '../build/go-build.ts';
 import { labNetns } from './netns.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
 import { isRunning } from './processes.ts';
-import { labStateDir, readLabState, writeLabState, type LabSpec, type LabState } from './state.ts';
+import {
+  labStateDir,
+  readLabState,
+  valuesOfNode,
+  writeLabState,
+  type LabSpec,
+  type LabState,
+} from './state.ts';
 import { createFakeNodes, countFakeNodes, waitFakeNodesReady } from './fake-nodes.ts';
 import { labDown } from './down.ts';
 import { bringUpDataplane } from './dataplane.ts';
@@ -82,9 +89,17 @@ async function reuseLab(existing: LabState, spec: LabSpec, log: Log, signal: Abo
     'nodeLeaseSeconds',
     'kubernetesVersion',
   ] as const;
-  const differ = settings.filter((k) => (existing.spec[k] ?? spec[k]) !== spec[k]);
+  const differ = settings
+    .filter((k) => (existing.spec[k] ?? spec[k]) !== spec[k])
+    .map((k) => `${k} ${existing.spec[k]}`);
+  // Each node's service proxy and DNS as it runs, whether given lab-wide or by --node-values.
+  const perNode = (s: LabSpec) =>
+    Array.from({ length: s.realNodes }, (_, i) => valuesOfNode(s, i + 1))
+      .map((v) => `${v.proxyMode}/${v.dns}`)
+      .join(',');
+  if (perNode(existing.spec) !== perNode(spec)) differ.push(`node values ${perNode(existing.spec)}`);
   if (differ.length) {
-    const was = differ.map((k) => `${k} ${existing.spec[k]}`).join(', ');
+    const was = differ.join(', ');
     throw new UserError(
       `lab "${spec.name}" is already up with other settings (${was})`,
       `run: npx scalelab lab down --name ${spec.name}`,

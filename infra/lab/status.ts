@@ -12,6 +12,8 @@ export interface LabStatus {
   readonly fakeNodes?: { total: number; ready: number };
   readonly apiError?: string;
   readonly kubeconfig?: string;
+  /** Each real node's service proxy and DNS value, as they report themselves (`LabState.nodeLabels`). */
+  readonly realNodes?: { name: string; serviceProxy: string; dns: string }[];
   readonly state: LabState;
 }
 
@@ -47,5 +49,8 @@ export async function labStatus(name: string): Promise<LabStatus | undefined> {
     }
   }
   const healthy = processes.every((p) => p.running) && !apiError && !!state.kubeconfig;
-  return { name, healthy, processes, fakeNodes, apiError, kubeconfig: state.kubeconfig, state };
+  const realNodes = state.nodeLabels
+    ? Object.entries(state.nodeLabels).map(([node, l]) => ({ name: node, ...l }))
+    : undefined;
+  return { name, healthy, processes, fakeNodes, apiError, kubeconfig: state.kubeconfig, realNodes, state };
 }

@@ -40,13 +40,20 @@ export function labCommand(): Command {
       '0',
     )
     .option('--pod-network <mode>', helpOf(podNetworks), 'direct')
-    .option('--proxy-mode <mode>', `service proxy: ${helpOf(serviceProxies)}`, 'iptables')
+    // No commander defaults for these two: parseLabUpOptions must see whether they were given (not with
+    // --node-values); it applies the defaults the help names.
+    .option('--proxy-mode <mode>', `service proxy: ${helpOf(serviceProxies)} (default: "iptables")`)
     .option(
       '--iptables-backend <backend>',
       `iptables backend for kube-proxy: ${iptablesBackends.join(' | ')}`,
       'nft',
     )
-    .option('--dns <mode>', helpOf(dnsValues), 'coredns')
+    .option('--dns <mode>', `${helpOf(dnsValues)} (default: "coredns")`)
+    .option(
+      '--node-values <list>',
+      "each real node's service proxy and DNS, node 1 first, instead of --proxy-mode and --dns: " +
+        '<proxy>/<dns>,… (e.g. iptables/coredns,nftables/nodelocal), one per real node',
+    )
     .option(
       '--max-services <n>',
       "the most Services the lab will hold: sizes cilium's service map (default: cilium's 65,536 entries)",
@@ -116,6 +123,7 @@ export function labCommand(): Command {
         }
         if (s.fakeNodes)
           process.stdout.write(`  fake nodes: ${s.fakeNodes.ready} Ready of ${s.fakeNodes.total}\n`);
+        for (const n of s.realNodes ?? []) process.stdout.write(`  ${n.name}: ${n.serviceProxy}; ${n.dns}\n`);
         if (s.apiError) process.stdout.write(`  API unreachable: ${s.apiError}\n`);
         if (s.kubeconfig) process.stdout.write(`  kubeconfig: ${s.kubeconfig}\n`);
         if (!s.healthy) process.exitCode = 1;

@@ -2,7 +2,7 @@
  * `nodelocal`: NodeLocal DNSCache. node-cache itself (module k8s.io/dns) is not served by this machine's Go
  * module proxy, so its setup is reproduced by scalelab around upstream CoreDNS (infra/node-cache/,
  * infra/addons/nodelocaldns.ts): the upstream DaemonSet, ConfigMap and kube-dns-upstream Service, a cache on
- * every real node. Transparent where the service proxy leaves the kube-dns ClusterIP to the cache (pods keep
+ * each node given this value (labelled, as a node-by-node rollout does; pods elsewhere ask kube-dns). Transparent where the service proxy leaves the kube-dns ClusterIP to the cache (pods keep
  * it), link-local where the proxy owns it (ipvs: pods are given 169.254.20.10).
  */
 import { labAddresses as A } from '../../lab/addresses.ts';
@@ -22,7 +22,11 @@ export const nodelocal: DnsValue<'nodelocal'> = {
       throw new Error(
         `--dns nodelocal: the real nodes' service proxies need different cache modes (${[...modes].join(', ')})`,
       );
-    await bringUpNodeLocalDns(ctx.kc, { mode: [...modes][0] ?? 'transparent', signal: ctx.signal });
+    await bringUpNodeLocalDns(ctx.kc, {
+      mode: [...modes][0] ?? 'transparent',
+      signal: ctx.signal,
+      nodes: nodes.map((n) => n.node.name),
+    });
   },
   label: () =>
     `NodeLocal DNSCache (node-cache's setup reproduced by scalelab, CoreDNS ${pin('coredns').version})`,
