@@ -93,8 +93,7 @@ export async function measureEndpointChurn(
     body: churnProbePod(ctx.target, ctx.runId, vip),
   });
   const readLog = () => ctx.target.containerLog(probe, 'agent');
-  const removedAt = new Map<string, number>();
-  let watching = true;
+  let watch: RemovalWatch | undefined;
   try {
     await until(
       'the churn probe to answer',
@@ -102,61 +101,101 @@ export async function measureEndpointChurn(
       60_000,
       ctx.signal,
     );
-    // Marked for deletion: seen by polling, so up to ~100 ms late (a lag in the removed backend's favour).
-    const watcher = (async () => {
-      while (watching) {
-        const pods = await core
-          .listNamespacedPod({ namespace, labelSelector: selector })
-          .catch(() => undefined);
-        const now = Date.now();
-        for (const name of oldPods) {
-          const p = pods?.items.find((x) => x.metadata?.name === name);
-          if (pods && (!p || p.metadata?.deletionTimestamp) && !removedAt.has(name)) removedAt.set(name, now);
-        }
-        await sleep(100);
-      }
-    })();
+    watch = watchRemovals(core, namespace, selector, oldPods);
     await sleep(2000);
-    const from = Date.now();
-    await apps.patchNamespacedDeployment(
-      {
-        name: deployment,
-        namespace,
-        body: { spec: { template: { metadata: { annotations: { 'scalelab.io/restartedAt': `${from}` } } } } },
-      },
-      mergePatch,
-    );
-    await until(
-      `${deployment} to finish rolling`,
-      async () => {
-        const d = await apps.readNamespacedDeployment({ name: deployment, namespace });
-        const want = d.spec?.replicas ?? 0;
-        const s = d.status;
-        const done =
-          s?.updatedReplicas === want &&
-          s.readyReplicas === want &&
-          s.replicas === want &&
-          oldPods.every((n) => removedAt.has(n));
-        return done ? true : undefined;
-      },
-      180_000,
-      ctx.signal,
-    );
+    const from = await rollOut(ctx, apps, deployment, oldPods, watch.removedAt);
     const rolloutSeconds = (Date.now() - from) / 1000;
     // Connections made after the rollout still count: stale rules show up here.
     await sleep(3000);
-    watching = false;
-    await watcher;
+    await watch.stop();
     const to = Date.now();
     return {
-      ...analyseChurnProbe((await readLog()).split('\n'), removedAt, from, to),
+      ...analyseChurnProbe((await readLog()).split('\n'), watch.removedAt, from, to),
       rolloutSeconds,
       podsReplaced: oldPods.length,
     };
   } finally {
-    watching = false;
+    void watch?.stop();
     await core
       .deleteNamespacedPod({ name: 'conn-churn-probe', namespace, gracePeriodSeconds: 0 })
       .catch(() => {});
   }
+}
+
+/** When each old pod was first seen marked for deletion (or gone), until stopped. */
+interface RemovalWatch {
+  readonly removedAt: ReadonlyMap<string, number>;
+  /** Ends the polling; resolves once the last poll is done. */
+  stop(): Promise<void>;
+}
+
+/** Marked for deletion: seen by polling, so up to ~100 ms late (a lag in the removed backend's favour). */
+function watchRemovals(
+  core: CoreV1Api,
+  namespace: string,
+  selector: string,
+  oldPods: readonly string[],
+): RemovalWatch {
+  const removedAt = new Map<string, number>();
+  let watching = true;
+  const polling = (async () => {
+    while (watching) {
+      const pods = await core
+        .listNamespacedPod({ namespace, labelSelector: selector })
+        .catch(() => undefined);
+      const now = Date.now();
+      for (const name of oldPods) {
+        const p = pods?.items.find((x) => x.metadata?.name === name);
+        if (pods && (!p || p.metadata?.deletionTimestamp) && !removedAt.has(name)) removedAt.set(name, now);
+      }
+      await sleep(100);
+    }
+  })();
+  return {
+    removedAt,
+    stop() {
+      watching = false;
+      return polling;
+    },
+  };
+}
+
+/**
+ * Restarts the Deployment's pods (a new template annotation) and waits until it has rolled and every old pod
+ * was seen marked for deletion; returns when the restart was asked for (epoch ms).
+ */
+async function rollOut(
+  ctx: MeasurementContext,
+  apps: AppsV1Api,
+  deployment: string,
+  oldPods: readonly string[],
+  removedAt: ReadonlyMap<string, number>,
+): Promise<number> {
+  const namespace = ctx.target.namespace;
+  const from = Date.now();
+  await apps.patchNamespacedDeployment(
+    {
+      name: deployment,
+      namespace,
+      body: { spec: { template: { metadata: { annotations: { 'scalelab.io/restartedAt': `${from}` } } } } },
+    },
+    mergePatch,
+  );
+  await until(
+    `${deployment} to finish rolling`,
+    async () => {
+      const d = await apps.readNamespacedDeployment({ name: deployment, namespace });
+      const want = d.spec?.replicas ?? 0;
+      const s = d.status;
+      const done =
+        s?.updatedReplicas === want &&
+        s.readyReplicas === want &&
+        s.replicas === want &&
+        oldPods.every((n) => removedAt.has(n));
+      return done ? true : undefined;
+    },
+    180_000,
+    ctx.signal,
+  );
+  return from;
 }
