@@ -44,72 +44,114 @@ export async function runProgrammingProbe(
   window: { start(): Promise<void>; end(): Promise<void> },
 ): Promise<void> {
   const core = ctx.kc.makeApiClient(CoreV1Api);
-  const { target, runId } = ctx;
-  const namespace = target.namespace;
+  const { target } = ctx;
   if (target.nodes.length < 2) throw new Error('the probe needs two real nodes');
   const [client, server] = [target.nodes[0]!, target.nodes[1]!];
-  const waitFor = (what: string, check: () => Promise<boolean>, intervalMs = 10, timeoutMs = 60_000) =>
-    waitUntil(what, check, { timeoutMs, intervalMs, signal: ctx.signal });
-  /** The probe's log lines since `since` (epoch ms) as [time, hostname]. */
-  const probeLines = async (probe: V1Pod, since: number): Promise<[number, string][]> =>
-    (await target.containerLog(probe, 'probe'))
-      .split('\n')
-      .map((l) => l.split(' '))
-      .filter((f) => f.length >= 2 && Number(f[0]) >= since)
-      .map((f) => [Number(f[0]), f[1]!]);
   const mapReaches = serviceMapWatch(ctx, client.name, out);
-
-  await core.createNamespacedPod({ namespace, body: probeBackend(target, runId, 'probe-a', server.name) });
-  const svc = await core.createNamespacedService({ namespace, body: probeService(target, runId) });
-  const vip = svc.spec!.clusterIP!;
-  const probe = await core.createNamespacedPod({
-    namespace,
-    body: probeClient(target, runId, client.name, vip, params.probeIntervalMs),
-  });
-  // The log lines carry their own times: how often they are read changes no figure, only API load.
-  await waitFor(
-    'the probe answered by probe-a',
-    async () => (await probeLines(probe, 0)).some(([, h]) => h === 'probe-a'),
-    100,
-  );
+  const { vip, pod } = await startProbe(ctx, core, params, client.name, server.name);
   await window.start();
-  for (let k = 0; k < params.samples; k++) {
-    const name = `probe-b-${k}`;
-    await core.createNamespacedPod({ namespace, body: probeBackend(target, runId, name, server.name) });
-    let readyAt = 0;
-    await waitFor(
-      `${name} Ready`,
-      async () => isReady(await core.readNamespacedPod({ name, namespace })) && (readyAt = Date.now()) > 0,
-    );
-    const mapAdded = mapReaches?.(vip, (n) => n >= 2, readyAt);
-    await waitFor(
-      `${name} answering through ${vip}`,
-      async () => (await probeLines(probe, readyAt)).some(([, h]) => h === name),
-      100,
-      30_000,
-    );
-    const first = (await probeLines(probe, readyAt)).find(([, h]) => h === name)![0];
-    out.additions.push(first - readyAt);
-    // The API keeps the Ready transition to the whole second: kube-proxy's clock starts up to 1 s earlier.
-    out.truncations.push(readyAt % 1000);
-    await sleep(1000);
-    await core.patchNamespacedPod(
-      { name, namespace, body: { metadata: { labels: { app: 'probe-parked' } } } },
-      merge,
-    );
-    const removedAt = Date.now();
-    const mapRemoved = mapReaches?.(vip, (n) => n <= 1, removedAt);
-    if (mapAdded) out.mapAdditions.push(await mapAdded);
-    await sleep(3000);
-    if (mapRemoved) out.mapRemovals.push(await mapRemoved);
-    const last = (await probeLines(probe, removedAt - 2000)).filter(([, h]) => h === name).at(-1)?.[0];
-    out.removals.push(last === undefined ? 0 : Math.max(0, last - removedAt));
-    await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
-  }
+  const probe: RunningProbe = { ctx, core, server: server.name, vip, pod, mapReaches };
+  for (let k = 0; k < params.samples; k++) await sample(probe, `probe-b-${k}`, out);
   await window.end();
+  const namespace = target.namespace;
   for (const name of ['probe-client', 'probe-a'])
     await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => {});
   await core.deleteNamespacedService({ name: 'probe-target', namespace }).catch(() => {});
+}
+
+/** The probe once it answers: its pod, the VIP it connects to, the node new backends go on. */
+interface RunningProbe {
+  readonly ctx: MeasurementContext;
+  readonly core: CoreV1Api;
+  readonly server: string;
+  readonly vip: string;
+  readonly pod: V1Pod;
+  readonly mapReaches: ReturnType<typeof serviceMapWatch>;
+}
+
+/** Backend probe-a on `server`, the Service, the probe on `client`; resolves once probe-a answers it. */
+async function startProbe(
+  ctx: MeasurementContext,
+  core: CoreV1Api,
+  params: MeasurementParams<'networkProgrammingLatency'>,
+  client: string,
+  server: string,
+): Promise<{ vip: string; pod: V1Pod }> {
+  const { target, runId } = ctx;
+  const namespace = target.namespace;
+  await core.createNamespacedPod({ namespace, body: probeBackend(target, runId, 'probe-a', server) });
+  const svc = await core.createNamespacedService({ namespace, body: probeService(target, runId) });
+  const vip = svc.spec!.clusterIP!;
+  const pod = await core.createNamespacedPod({
+    namespace,
+    body: probeClient(target, runId, client, vip, params.probeIntervalMs),
+  });
+  // The log lines carry their own times: how often they are read changes no figure, only API load.
+  await waitFor(
+    ctx,
+    'the probe answered by probe-a',
+    async () => (await probeLines(ctx, pod, 0)).some(([, h]) => h === 'probe-a'),
+    100,
+  );
+  return { vip, pod };
+}
+
+/** One sample: backend `name` added until it answers through the VIP, then taken out until it stops. */
+async function sample(p: RunningProbe, name: string, out: ProbeSamples): Promise<void> {
+  const { ctx, core, vip, pod, mapReaches } = p;
+  const namespace = ctx.target.namespace;
+  await core.createNamespacedPod({ namespace, body: probeBackend(ctx.target, ctx.runId, name, p.server) });
+  let readyAt = 0;
+  await waitFor(
+    ctx,
+    `${name} Ready`,
+    async () => isReady(await core.readNamespacedPod({ name, namespace })) && (readyAt = Date.now()) > 0,
+  );
+  const mapAdded = mapReaches?.(vip, (n) => n >= 2, readyAt);
+  await waitFor(
+    ctx,
+    `${name} answering through ${vip}`,
+    async () => (await probeLines(ctx, pod, readyAt)).some(([, h]) => h === name),
+    100,
+    30_000,
+  );
+  const first = (await probeLines(ctx, pod, readyAt)).find(([, h]) => h === name)![0];
+  out.additions.push(first - readyAt);
+  // The API keeps the Ready transition to the whole second: kube-proxy's clock starts up to 1 s earlier.
+  out.truncations.push(readyAt % 1000);
+  await sleep(1000);
+  await core.patchNamespacedPod(
+    { name, namespace, body: { metadata: { labels: { app: 'probe-parked' } } } },
+    merge,
+  );
+  const removedAt = Date.now();
+  const mapRemoved = mapReaches?.(vip, (n) => n <= 1, removedAt);
+  if (mapAdded) out.mapAdditions.push(await mapAdded);
+  await sleep(3000);
+  if (mapRemoved) out.mapRemovals.push(await mapRemoved);
+  const last = (await probeLines(ctx, pod, removedAt - 2000)).filter(([, h]) => h === name).at(-1)?.[0];
+  out.removals.push(last === undefined ? 0 : Math.max(0, last - removedAt));
+  await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
+}
+
+/** infra/lab/wait.ts's waitFor on the run's signal: every 10 ms for up to a minute, unless told otherwise. */
+function waitFor(
+  ctx: MeasurementContext,
+  what: string,
+  check: () => Promise<boolean>,
+  intervalMs = 10,
+  timeoutMs = 60_000,
+): Promise<void> {
+  return waitUntil(what, check, { timeoutMs, intervalMs, signal: ctx.signal });
+}
+
+/** The probe's log lines since `since` (epoch ms) as [time, hostname]. */
+async function probeLines(ctx: MeasurementContext, probe: V1Pod, since: number): Promise<[number, string][]> {
+  return (await ctx.target.containerLog(probe, 'probe'))
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => f.length >= 2 && Number(f[0]) >= since)
+    .map((f) => [Number(f[0]), f[1]!]);
 }
 
 const isReady = (p: V1Pod) =>
