@@ -30,48 +30,10 @@ export async function execInThrowawayPod(
   const core = kc.makeApiClient(CoreV1Api);
   const namespace = opts.namespace ?? 'default';
   const name = `scalelab-exec-${randomBytes(4).toString('hex')}`;
-  const body: V1Pod = {
-    metadata: { name, namespace, labels: { 'scalelab.io/exec': 'true' } },
-    spec: {
-      nodeName: node.name,
-      terminationGracePeriodSeconds: 0,
-      automountServiceAccountToken: false,
-      containers: [{ name: 'pause', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['pause'] }],
-    },
-  };
-  let pod = await core.createNamespacedPod({ namespace, body });
+  let pod = await core.createNamespacedPod({ namespace, body: pausePod(name, namespace, node.name) });
   try {
-    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-    while (!(pod.status?.phase === 'Running' && pod.status.podIP)) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `pod ${namespace}/${name} on ${node.name} did not start: ${JSON.stringify(pod.status?.containerStatuses?.[0]?.state)}`,
-        );
-      await sleep(200);
-      pod = await core.readNamespacedPod({ name, namespace });
-    }
-    const podDir = join(state.stateDir, 'nodes', node.name, 'pods', pod.metadata!.uid!);
-    // On a cilium node the process must be in the node's cgroup, as the node agent's pod processes are.
-    const joinCgroup = cgroupJoinLine(state.spec.name, node.name);
-    const script = sandboxScript({
-      // Overlay layers of its own: the pod's container may be mounting its overlays from podDir at this moment,
-      // and two overlays sharing an upper or work directory fail (seen: EPERM on /etc/hosts in CI).
-      podDir: join(podDir, 'exec', `${process.pid}-${Date.now()}`),
-      mounts: [
-        { source: join(podDir, 'resolv.conf'), target: '/etc/resolv.conf' },
-        { source: join(podDir, 'hosts'), target: '/etc/hosts' },
-      ],
-      argv: joinCgroup ? ['sh', '-c', `${joinCgroup} && exec "$@"`, 'sh', ...argv] : argv,
-    });
-    const full = [
-      'ip',
-      'netns',
-      'exec',
-      sandboxNetns(state.spec.name, pod.metadata!.uid!),
-      'sh',
-      '-c',
-      script,
-    ];
+    pod = await untilRunning(core, pod, { name, namespace, nodeName: node.name }, opts.timeoutMs ?? 60_000);
+    const full = sandboxArgv(state, node.name, pod, argv);
     if (opts.stdio === 'inherit') {
       const { spawnSync } = await import('node:child_process');
       const r = spawnSync(full[0]!, full.slice(1), { stdio: 'inherit' });
@@ -81,4 +43,56 @@ export async function execInThrowawayPod(
   } finally {
     await core.deleteNamespacedPod({ name, namespace }).catch(() => {});
   }
+}
+
+/** An agnhost pause pod on `nodeName`, labelled as the harness's, gone at once when deleted. */
+function pausePod(name: string, namespace: string, nodeName: string): V1Pod {
+  return {
+    metadata: { name, namespace, labels: { 'scalelab.io/exec': 'true' } },
+    spec: {
+      nodeName,
+      terminationGracePeriodSeconds: 0,
+      automountServiceAccountToken: false,
+      containers: [{ name: 'pause', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['pause'] }],
+    },
+  };
+}
+
+/** The pod as read once it runs and has an IP; an error naming its container's state after `timeoutMs`. */
+async function untilRunning(
+  core: CoreV1Api,
+  created: V1Pod,
+  where: { name: string; namespace: string; nodeName: string },
+  timeoutMs: number,
+): Promise<V1Pod> {
+  const { name, namespace, nodeName } = where;
+  let pod = created;
+  const deadline = Date.now() + timeoutMs;
+  while (!(pod.status?.phase === 'Running' && pod.status.podIP)) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `pod ${namespace}/${name} on ${nodeName} did not start: ${JSON.stringify(pod.status?.containerStatuses?.[0]?.state)}`,
+      );
+    await sleep(200);
+    pod = await core.readNamespacedPod({ name, namespace });
+  }
+  return pod;
+}
+
+/** argv run in the pod's network namespace, with its resolv.conf and hosts mounted over the node's. */
+function sandboxArgv(state: LabState, nodeName: string, pod: V1Pod, argv: readonly string[]): string[] {
+  const podDir = join(state.stateDir, 'nodes', nodeName, 'pods', pod.metadata!.uid!);
+  // On a cilium node the process must be in the node's cgroup, as the node agent's pod processes are.
+  const joinCgroup = cgroupJoinLine(state.spec.name, nodeName);
+  const script = sandboxScript({
+    // Overlay layers of its own: the pod's container may be mounting its overlays from podDir at this moment,
+    // and two overlays sharing an upper or work directory fail (seen: EPERM on /etc/hosts in CI).
+    podDir: join(podDir, 'exec', `${process.pid}-${Date.now()}`),
+    mounts: [
+      { source: join(podDir, 'resolv.conf'), target: '/etc/resolv.conf' },
+      { source: join(podDir, 'hosts'), target: '/etc/hosts' },
+    ],
+    argv: joinCgroup ? ['sh', '-c', `${joinCgroup} && exec "$@"`, 'sh', ...argv] : argv,
+  });
+  return ['ip', 'netns', 'exec', sandboxNetns(state.spec.name, pod.metadata!.uid!), 'sh', '-c', script];
 }
