@@ -7,7 +7,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { LabState } from '../infra/lab/state.ts';
-import { openApiWrites, paths } from '../runners/churn/api-writes.ts';
+import { openApiWrites, paths } from '../infra/api/api-writes.ts';
 import { defaultMaxInFlight, runPaced } from '../runners/churn/paced.ts';
 import { schedule } from '../runners/churn/pacers.ts';
 import { createService } from '../runners/churn/workload.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import type { ApiWrites } from '../runners/churn/api-writes.ts';
+import type { ApiWrites } from '../infra/api/api-writes.ts';
 import { createService } from '../runners/churn/workload.ts';
 import { jobName, kubeBurnerFiles, unlimitedQps, type PeerPhase } from './peer-churn-kube-burner-config.ts';
 import { peerPod } from './peer-churn-objects.ts';

@@ -5,7 +5,7 @@
  * through workload.ts's createService, pods and deletes as the driver's churns make them.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { openApiWrites, paths, type ApiWrites } from '../runners/churn/api-writes.ts';
+import { openApiWrites, paths, type ApiWrites } from '../infra/api/api-writes.ts';
 import { runPaced, type PacedResult } from '../runners/churn/paced.ts';
 import { schedule } from '../runners/churn/pacers.ts';
 import { createService } from '../runners/churn/workload.ts';

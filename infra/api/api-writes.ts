@@ -83,8 +83,9 @@ export async function openApiWrites(
   return writesOver(openHttp1Transport(kc, maxConnections));
 }
 
-/** Paths of the objects the churns write. */
+/** Paths of the objects written in bulk: the churns', the background's and the lab's fake nodes. */
 export const paths = {
+  nodes: (name = '') => (name ? `/api/v1/nodes/${encodeURIComponent(name)}` : '/api/v1/nodes'),
   pods: (ns: string, name = '') => objectPath('/api/v1', ns, 'pods', name),
   services: (ns: string, name = '') => objectPath('/api/v1', ns, 'services', name),
   deployments: (ns: string, name = '') => objectPath('/apis/apps/v1', ns, 'deployments', name),

@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ChurnSpec } from '../../scenarios/schema.ts';
 import type { Log } from '../events.ts';
-import { openApiWrites, paths, type ApiWrites } from './api-writes.ts';
+import { openApiWrites, paths, type ApiWrites } from '../../infra/api/api-writes.ts';
 import { runPaced } from './paced.ts';
 import { schedule, targetQps } from './pacers.ts';
 import { churnPod, createService, groupNamespace, serviceNamespace, type Background } from './workload.ts';

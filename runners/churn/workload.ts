@@ -12,7 +12,7 @@ import {
 import { runPool } from '../../infra/pool.ts';
 import { fakeNodeName, retry } from '../../infra/lab/fake-nodes.ts';
 import { sleep } from '../../infra/lab/processes.ts';
-import { openApiWrites, paths, type ApiWrites } from './api-writes.ts';
+import { openApiWrites, paths, type ApiWrites } from '../../infra/api/api-writes.ts';
 import type { Log } from '../events.ts';
 import { runLabel } from '../run-label.ts';
 

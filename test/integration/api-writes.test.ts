@@ -1,5 +1,5 @@
 /**
- * The churn driver's writes (runners/churn/api-writes.ts) against a real lab apiserver, over HTTP/2 and over
+ * The churn driver's writes (infra/api/api-writes.ts) against a real lab apiserver, over HTTP/2 and over
  * HTTP/1.1: each kind of write lands as the API shows it, errors carry the apiserver's status, and a burst
  * wider than the apiserver's stream limit on one HTTP/2 connection all lands. Needs root (it brings a lab up);
  * the lab goes down whatever happened.
@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { ApiError, openApiWrites, paths } from '../../runners/churn/api-writes.ts';
+import { ApiError, openApiWrites, paths } from '../../infra/api/api-writes.ts';
 import { backgroundDeployment, churnPod } from '../../runners/churn/workload.ts';
 import { runLabel } from '../../runners/run-label.ts';
 import { scalelab } from './helpers.ts';
