@@ -168,6 +168,17 @@ describe('--node-values: a service proxy and a DNS value per real node', () => {
         /--node-values ipvs: .*IPVS.*; use iptables or nftables on this machine/.test(err.message),
     );
   });
+
+  test('every problem at once: a wrong count does not hide a value the host cannot run', () => {
+    if (!hostFacts().ipvsMissing) return;
+    assert.throws(
+      () => parseLabUpOptions({ ...ok, realNodes: '3', nodeValues: 'iptables/coredns,ipvs/coredns' }),
+      (err: unknown) =>
+        err instanceof UserError &&
+        /--node-values: expected one <proxy>\/<dns> per real node \(--real-nodes 3\)/.test(err.message) &&
+        /--node-values ipvs: /.test(err.message),
+    );
+  });
 });
 
 describe('mixingProblems: what cannot share one lab', () => {

@@ -52,6 +52,8 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
   const iptablesBackend = oneOf('iptables-backend', raw.iptablesBackend ?? 'nft', iptablesBackends);
   let dns = oneOf('dns', raw.dns ?? 'coredns', dnsNames);
   let nodeValues: NodeValues[] | undefined;
+  // Every entry that names known values, checked against the host even when others are wrong.
+  let namedValues: NodeValues[] | undefined;
   if (raw.nodeValues !== undefined) {
     // One source for each node's values: the lab-wide flags would be either redundant or contradicted.
     for (const [f, given] of [
@@ -64,6 +66,7 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
         );
     const parsed = parseNodeValues(raw.nodeValues, realNodes);
     problems.push(...parsed.problems);
+    namedValues = parsed.values;
     if (!parsed.problems.length) {
       nodeValues = parsed.values;
       // The lab-wide fields name node 1's values: the node measurements put their client on.
@@ -75,9 +78,9 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
   if (realNodes > 0) {
     const facts = hostFacts();
     const chosen: [string, VariantValue][] = [['pod-network', podNetworks[podNetwork]]];
-    if (nodeValues) {
-      const proxies = new Set(nodeValues.map((v) => v.proxyMode));
-      const dnses = new Set(nodeValues.map((v) => v.dns));
+    if (namedValues) {
+      const proxies = new Set(namedValues.map((v) => v.proxyMode));
+      const dnses = new Set(namedValues.map((v) => v.dns));
       chosen.push(...[...proxies].map((p) => ['node-values', serviceProxies[p]] as [string, VariantValue]));
       chosen.push(...[...dnses].map((d) => ['node-values', dnsValues[d]] as [string, VariantValue]));
     } else chosen.push(['proxy-mode', serviceProxies[proxyMode]], ['dns', dnsValues[dns]]);
