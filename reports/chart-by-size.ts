@@ -74,7 +74,7 @@ async function bySizeChart(
 /** Per-phase points of the counted repetitions, the median where several repetitions have the phase. */
 function medianByPhase<T extends { phase: string; services: number }>(
   g: VariantGroup,
-  points: (v: VariantResult) => T[],
+  points: (v: VariantResult) => readonly T[],
   value: (p: T) => number | null,
 ): { phase: string; services: number; value: number }[] {
   const byPhase = new Map<string, { services: number; values: number[] }>();
@@ -91,7 +91,7 @@ function medianByPhase<T extends { phase: string; services: number }>(
 
 function sizeRows<T extends { phase: string; services: number }>(
   groups: readonly VariantGroup[],
-  points: (v: VariantResult) => T[],
+  points: (v: VariantResult) => readonly T[],
   percentiles: [string, (p: T) => number | null][],
 ): SizeRow[] {
   return groups.flatMap((g) =>

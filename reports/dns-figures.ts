@@ -1,12 +1,11 @@
 /**
  * The dns measurement's figures: lookups by condition and DNS mode (with the servers' counters in each),
- * dnsperf, conntrack counters before and after, and what a node-local cache changes. Like figures.ts, each
- * reader checks what it takes from the measurement's details; results written before a figure existed read
- * it as null.
+ * dnsperf, conntrack counters before and after, and what a node-local cache changes, from the measurement's
+ * typed details (runners/results/details/dns.ts); results written before a figure existed read it as null.
  */
 import type { VariantResult } from '../runners/results/schema.ts';
 import { measurementOf, summaryValue } from './figures.ts';
-import { isObject, listOf, num, str } from './guards.ts';
+import type { DnsperfSummary } from '../runners/results/details/dns.ts';
 
 /** DNS lookups under one condition (service-churn, steady, coredns-rollout, coredns-killed, coredns-down, nodelocal-killed). */
 export interface DnsCondition {
@@ -32,51 +31,30 @@ export interface DnsCondition {
 
 export function dnsConditions(v: VariantResult): DnsCondition[] {
   const out: DnsCondition[] = [];
-  for (const c of listOf(measurementOf(v, 'dns')?.details, 'conditions')) {
-    const name = str(c.name);
-    const lookups = num(c.lookups);
-    const failureRate = num(c.failureRate);
-    if (name === null || lookups === null) continue;
+  for (const c of measurementOf(v, 'dns')?.details?.conditions ?? []) {
     out.push({
-      name,
-      dnsMode: str(c.dnsMode) ?? v.variant.dns,
-      lookups,
-      ok: num(c.ok) ?? 0,
-      servfail: num(c.servfail) ?? 0,
-      nxdomain: num(c.nxdomain) ?? 0,
-      timeout: num(c.timeout) ?? 0,
-      otherErrors: num(c.otherErrors) ?? 0,
-      failureRate,
-      p50Ms: num(c.p50Ms),
-      p90Ms: num(c.p90Ms),
-      p99Ms: num(c.p99Ms),
-      maxMs: num(c.maxMs),
-      corednsRequestsPerSecond: isObject(c.servers) ? num(c.servers.corednsRequestsPerSecond) : null,
-      cacheHitRatio: isObject(c.servers) ? num(c.servers.cacheHitRatio) : null,
+      name: c.name,
+      dnsMode: c.dnsMode ?? v.variant.dns,
+      lookups: c.lookups,
+      ok: c.ok ?? 0,
+      servfail: c.servfail ?? 0,
+      nxdomain: c.nxdomain ?? 0,
+      timeout: c.timeout ?? 0,
+      otherErrors: c.otherErrors ?? 0,
+      failureRate: c.failureRate,
+      p50Ms: c.p50Ms ?? null,
+      p90Ms: c.p90Ms ?? null,
+      p99Ms: c.p99Ms ?? null,
+      maxMs: c.maxMs ?? null,
+      corednsRequestsPerSecond: c.servers?.corednsRequestsPerSecond ?? null,
+      cacheHitRatio: c.servers?.cacheHitRatio ?? null,
     });
   }
   return out;
 }
 
-export interface Dnsperf {
-  readonly queriesSent: number | null;
-  readonly queriesCompleted: number | null;
-  readonly queriesLost: number | null;
-  readonly qps: number | null;
-  readonly avgLatencyMs: number | null;
-}
-
-export function dnsperfOf(v: VariantResult): Dnsperf | undefined {
-  const d = measurementOf(v, 'dns')?.details;
-  const p = isObject(d) && isObject(d.dnsperf) ? d.dnsperf : undefined;
-  if (!p) return undefined;
-  return {
-    queriesSent: num(p.queriesSent),
-    queriesCompleted: num(p.queriesCompleted),
-    queriesLost: num(p.queriesLost),
-    qps: num(p.qps),
-    avgLatencyMs: num(p.avgLatencyMs),
-  };
+export function dnsperfOf(v: VariantResult): DnsperfSummary | undefined {
+  return measurementOf(v, 'dns')?.details?.dnsperf ?? undefined;
 }
 
 /** A conntrack -S counter on one node, before and after the DNS measurement. */
@@ -88,16 +66,11 @@ export interface ConntrackCounter {
 }
 
 export function conntrackOf(v: VariantResult): ConntrackCounter[] {
-  const d = measurementOf(v, 'dns')?.details;
-  const c = isObject(d) && isObject(d.conntrack) ? d.conntrack : undefined;
   const out: ConntrackCounter[] = [];
-  for (const [node, v] of Object.entries(c ?? {})) {
-    if (!isObject(v)) continue;
-    const before = isObject(v.before) ? v.before : {};
-    const after = isObject(v.after) ? v.after : {};
+  for (const [node, { before, after }] of Object.entries(measurementOf(v, 'dns')?.details?.conntrack ?? {})) {
     const counters = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     for (const counter of counters)
-      out.push({ node, counter, before: num(before[counter]), after: num(after[counter]) });
+      out.push({ node, counter, before: before[counter] ?? null, after: after[counter] ?? null });
   }
   return out;
 }
@@ -105,11 +78,8 @@ export function conntrackOf(v: VariantResult): ConntrackCounter[] {
 /** The DNS failure rate of the lookups due during each phase (details.phases), by phase name. */
 export function dnsFailureByPhase(v: VariantResult): Map<string, number> {
   const out = new Map<string, number>();
-  for (const p of listOf(measurementOf(v, 'dns')?.details, 'phases')) {
-    const name = str(p.name);
-    const rate = num(p.failureRate);
-    if (name !== null && rate !== null) out.set(name, rate);
-  }
+  for (const p of measurementOf(v, 'dns')?.details?.phases ?? [])
+    if (p.failureRate !== null) out.set(p.name, p.failureRate);
   return out;
 }
 

@@ -1,15 +1,20 @@
 /**
- * Typed figures out of one variant's results. Measurement details are `unknown` in the results schema (each
- * measurement owns its shape), so every reader here checks what it takes and returns nothing it cannot trust:
- * a report of a run from an older or newer measurement shows less, never wrong numbers.
+ * Figures out of one variant's results, for charts and tables. The results were checked against their
+ * definition when read (runners/results/definition.ts; each measurement's details by its own, in
+ * runners/results/details/), so these read typed fields; a figure an older file lacks reads as null.
  */
-import type { MeasurementResult } from '../runners/measurements/measurement.ts';
 import type { MeasurementName } from '../scenarios/schema.ts';
-import type { VariantResult } from '../runners/results/schema.ts';
-import { isObject, listOf, num, str } from './guards.ts';
+import type { MeasurementResultOf, VariantResult } from '../runners/results/schema.ts';
+import type {
+  ConnectSizePoint,
+  EndpointChurnFindings,
+} from '../runners/results/details/connection-latency.ts';
 
-export function measurementOf(v: VariantResult, name: MeasurementName): MeasurementResult | undefined {
-  return v.measurements.find((m) => m.name === name);
+export function measurementOf<N extends MeasurementName>(
+  v: VariantResult,
+  name: N,
+): MeasurementResultOf<N> | undefined {
+  return v.measurements.find((m): m is MeasurementResultOf<N> => m.name === name);
 }
 
 /** A summary figure, or null when the measurement or the key is absent (or was null: nothing to compute). */
@@ -45,22 +50,19 @@ export interface SyncPoint {
 
 /** ruleSync's per-phase snapshots; `services` from the snapshot when it has one, else from the churn. */
 export function syncBySize(v: VariantResult): SyncPoint[] {
-  const phases = listOf(measurementOf(v, 'ruleSync')?.details, 'phases');
   const services = servicesAfterPhases(v);
   const out: SyncPoint[] = [];
-  for (const p of phases) {
-    const phase = str(p.phase);
-    const n = num(p.services) ?? (phase === null ? null : (services.get(phase) ?? null));
-    const p50Ms = num(p.p50Ms);
-    if (phase === null || n === null || p50Ms === null) continue;
+  for (const p of measurementOf(v, 'ruleSync')?.details?.phases ?? []) {
+    const n = p.services ?? services.get(p.phase) ?? null;
+    if (n === null || p.p50Ms == null) continue;
     out.push({
-      phase,
+      phase: p.phase,
       services: n,
-      syncs: num(p.syncs) ?? 0,
-      p50Ms,
-      p99Ms: num(p.p99Ms),
-      rules: num(p.rules),
-      elements: num(p.elements),
+      syncs: p.syncs ?? 0,
+      p50Ms: p.p50Ms,
+      p99Ms: p.p99Ms ?? null,
+      rules: p.rules ?? null,
+      elements: p.elements ?? null,
     });
   }
   return out;
@@ -69,12 +71,9 @@ export function syncBySize(v: VariantResult): SyncPoint[] {
 /** conntrackOccupancy's per-phase snapshots: the most entries any node's table held during each phase. */
 export function conntrackByPhase(v: VariantResult): Map<string, number> {
   const out = new Map<string, number>();
-  for (const p of listOf(measurementOf(v, 'conntrackOccupancy')?.details, 'phases')) {
-    const phase = str(p.phase);
-    const counts = isObject(p.maxEntries)
-      ? Object.values(p.maxEntries).filter((x) => typeof x === 'number')
-      : [];
-    if (phase !== null && counts.length) out.set(phase, Math.max(...counts));
+  for (const p of measurementOf(v, 'conntrackOccupancy')?.details?.phases ?? []) {
+    const counts = Object.values(p.maxEntries).filter((x) => x !== null);
+    if (counts.length) out.set(p.phase, Math.max(...counts));
   }
   return out;
 }
@@ -91,47 +90,24 @@ export interface RuleSetPoint {
 
 export function ruleSetBySize(v: VariantResult): RuleSetPoint[] {
   const services = servicesAfterPhases(v);
-  return listOf(measurementOf(v, 'ruleSync')?.details, 'phases').flatMap((p) => {
-    const phase = str(p.phase);
-    const rules = num(p.rules);
-    if (phase === null || rules === null) return [];
-    const n = num(p.services) ?? services.get(phase) ?? null;
-    return [{ phase, services: n, rules, elements: num(p.elements), capacity: num(p.capacity) }];
+  return (measurementOf(v, 'ruleSync')?.details?.phases ?? []).flatMap((p) => {
+    if (p.rules == null) return [];
+    const n = p.services ?? services.get(p.phase) ?? null;
+    return [
+      {
+        phase: p.phase,
+        services: n,
+        rules: p.rules,
+        elements: p.elements ?? null,
+        capacity: p.capacity ?? null,
+      },
+    ];
   });
 }
 
-/** connectionLatency at one rule-set size (details.bySize): latency against the number of Services. */
-export interface SizePoint {
-  readonly phase: string;
-  readonly services: number;
-  readonly requests: number;
-  readonly errors: number;
-  readonly connectP50Ms: number;
-  readonly connectP90Ms: number | null;
-  readonly connectP99Ms: number | null;
-  readonly firstByteP50Ms: number | null;
-  readonly firstByteP99Ms: number | null;
-}
-
-export function connectBySize(v: VariantResult): SizePoint[] {
-  const out: SizePoint[] = [];
-  for (const p of listOf(measurementOf(v, 'connectionLatency')?.details, 'bySize')) {
-    const services = num(p.services);
-    const connectP50Ms = num(p.connectP50Ms);
-    if (services === null || connectP50Ms === null) continue;
-    out.push({
-      phase: str(p.phase) ?? '',
-      services,
-      requests: num(p.requests) ?? 0,
-      errors: num(p.errors) ?? 0,
-      connectP50Ms,
-      connectP90Ms: num(p.connectP90Ms),
-      connectP99Ms: num(p.connectP99Ms),
-      firstByteP50Ms: num(p.firstByteP50Ms),
-      firstByteP99Ms: num(p.firstByteP99Ms),
-    });
-  }
-  return out;
+/** connectionLatency at each rule-set size (details.bySize): latency against the number of Services. */
+export function connectBySize(v: VariantResult): readonly ConnectSizePoint[] {
+  return measurementOf(v, 'connectionLatency')?.details?.bySize ?? [];
 }
 
 /** Resident memory as a phase ended (controlPlane details.byPhase), at the Services that phase left. */
@@ -147,47 +123,28 @@ export interface MemoryPoint {
 export function memoryBySize(v: VariantResult): MemoryPoint[] {
   const services = servicesAfterPhases(v);
   const out: MemoryPoint[] = [];
-  for (const p of listOf(measurementOf(v, 'controlPlane')?.details, 'byPhase')) {
-    const phase = str(p.phase);
-    const n = phase === null ? undefined : services.get(phase);
-    if (phase === null || n === undefined || !isObject(p.rssMiB)) continue;
+  for (const p of measurementOf(v, 'controlPlane')?.details?.byPhase ?? []) {
+    const n = services.get(p.phase);
+    if (n === undefined) continue;
     const rss = p.rssMiB;
     const proxies = Object.keys(rss)
       .filter((k) => /^(kube-proxy|cilium-agent)-\d+$/.test(k))
-      .map((k) => num(rss[k]))
+      .map((k) => rss[k] ?? null)
       .filter((x): x is number => x !== null);
     out.push({
-      phase,
+      phase: p.phase,
       services: n,
       proxyMiB: proxies.length ? proxies.reduce((a, b) => a + b, 0) / proxies.length : null,
-      apiserverMiB: num(rss['kube-apiserver']),
-      etcdMiB: num(rss.etcd),
+      apiserverMiB: rss['kube-apiserver'] ?? null,
+      etcdMiB: rss.etcd ?? null,
     });
   }
   return out;
 }
 
 /** Connections during churn (details.churn), when the measurement ran through it. */
-export interface ChurnConnections {
-  readonly requests: number;
-  readonly errors: number;
-  readonly errorRate: number | null;
-  readonly removedBackendHits: number | null;
-  readonly lastRemovedBackendHitMs: number | null;
-}
-
-export function connectDuringChurn(v: VariantResult): ChurnConnections | undefined {
-  const d = measurementOf(v, 'connectionLatency')?.details;
-  const c = isObject(d) && isObject(d.churn) ? d.churn : undefined;
-  const requests = num(c?.requests);
-  if (!c || requests === null) return undefined;
-  return {
-    requests,
-    errors: num(c.errors) ?? 0,
-    errorRate: num(c.errorRate),
-    removedBackendHits: num(c.removedBackendHits),
-    lastRemovedBackendHitMs: num(c.lastRemovedBackendHitMs),
-  };
+export function connectDuringChurn(v: VariantResult): EndpointChurnFindings | undefined {
+  return measurementOf(v, 'connectionLatency')?.details?.churn;
 }
 
 /** A phase on the variant's clock: seconds since the phases began (the background came before). */
@@ -206,7 +163,9 @@ export function phaseSpans(v: VariantResult): PhaseSpan[] {
   return v.phases.map((p) => {
     const startS = t;
     t += p.seconds;
-    const qps = p.churn.map((c) => c.achievedQps).filter((x) => Number.isFinite(x));
+    const qps = p.churn
+      .map((c) => c.achievedQps)
+      .filter((x): x is number => x !== null && Number.isFinite(x));
     return {
       phase: p.name,
       startS,

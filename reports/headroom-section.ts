@@ -53,7 +53,7 @@ function stepsTable({ label, h }: Search): Table {
         const x = s.slos.find((y) => y.name === n);
         return x ? `${formatMs(x.valueMs)} (≤ ${formatMs(x.thresholdMs)})` : '–';
       }),
-      stepVerdict(s) + (s.valid ? '' : `: invalid (${s.reasons.join('; ')})`),
+      stepVerdict(s) + (s.validity.valid ? '' : `: invalid (${s.validity.reasons.join('; ')})`),
     ]),
   };
 }

@@ -31,21 +31,21 @@ describe('readResults', () => {
   test('reads every shipped run results file', () => {
     const runs = readdirSync(examples).filter((f) => f.endsWith('.json') && !f.startsWith('lab-up-'));
     assert.ok(runs.length >= 4);
-    for (const f of runs) assert.equal(readResults(join(examples, f)).schema, 'scalelab.results/v1');
+    for (const f of runs) assert.equal(readResults(join(examples, f)).schema, 'scalelab.results/v2');
   });
 
   test('refuses the lab-up benchmark file, naming the file, the field and what it is', () => {
     const lab = readdirSync(examples).find((f) => f.startsWith('lab-up-'))!;
     const message = refusal(join(examples, lab));
     assert.match(message, new RegExp(`${lab}: schema: "scalelab.bench.lab-up/v1" is a lab-up benchmark`));
-    assert.match(message, /expected "scalelab.results\/v1"/);
+    assert.match(message, /expected "scalelab.results\/v2"/);
   });
 
   test('refuses an unknown results version with a clear message', () => {
-    const message = refusal(write('v2.json', { ...exampleResults(), schema: 'scalelab.results/v2' }));
+    const message = refusal(write('v9.json', { ...exampleResults(), schema: 'scalelab.results/v9' }));
     assert.match(
       message,
-      /v2.json: schema: results version "scalelab.results\/v2" is not one this scalelab reads/,
+      /v9.json: schema: results version "scalelab.results\/v9" is not one this scalelab reads \(it reads "scalelab.results\/v2", and upgrades "scalelab.results\/v1"\)/,
     );
   });
 
@@ -54,10 +54,10 @@ describe('readResults', () => {
     r.variants[2]!.status = 'ok';
     delete r.variants[0]!.slos;
     const message = refusal(write('bad.json', r));
-    assert.match(message, /variants\[0\]\.slos: expected an array, got nothing/);
+    assert.match(message, /variants\[0\]\.slos: is required \(must be a list\)/);
     assert.match(
       message,
-      /variants\[2\]\.status: expected one of running \| passed \| slo-failed \| invalid \| failed, got "ok"/,
+      /variants\[2\]\.status: must be one of running, passed, slo-failed, invalid, failed, got "ok"/,
     );
   });
 
@@ -87,68 +87,76 @@ describe('the malformed results corpus: each refused with the file, the field an
     [
       'no-schema',
       (d) => ({ ...d, schema: undefined }),
-      /schema: expected "scalelab\.results\/v1", got nothing/,
+      /schema: expected "scalelab\.results\/v2", got nothing/,
     ],
-    ['schema-number', (d) => ({ ...d, schema: 1 }), /schema: expected "scalelab\.results\/v1", got 1/],
+    ['schema-number', (d) => ({ ...d, schema: 1 }), /schema: expected "scalelab\.results\/v2", got 1/],
     ['foreign-schema', (d) => ({ ...d, schema: 'k6.summary/v1' }), /got "k6\.summary\/v1"/],
-    ['no-manifest', (d) => ({ ...d, manifest: undefined }), /manifest: expected an object/],
-    ['manifest-string', (d) => ({ ...d, manifest: 'x' }), /manifest: expected an object, got "x"/],
+    ['no-manifest', (d) => ({ ...d, manifest: undefined }), /manifest: is required \(must be a mapping\)/],
+    ['manifest-string', (d) => ({ ...d, manifest: 'x' }), /manifest: must be a mapping, got "x"/],
     [
       'bad-start',
       (d) => ((d.manifest.startedAt = 'yesterday'), d),
-      /manifest\.startedAt: expected an ISO time/,
+      /manifest\.startedAt: must be an ISO time, got "yesterday"/,
     ],
     [
       'no-scenario-name',
       (d) => ((d.manifest.scenario.name = 7), d),
-      /manifest\.scenario\.name: expected a string/,
+      /manifest\.scenario\.name: must be a string, got 7/,
     ],
-    ['variants-object', (d) => ({ ...d, variants: {} }), /variants: expected an array/],
-    ['variant-null', (d) => ((d.variants[0] = null), d), /variants\[0\]: expected an object/],
-    [
-      'variant-id',
-      (d) => ((d.variants[0].id = ['a']), d),
-      /variants\[0\]\.id: expected a string, got an array/,
-    ],
+    ['variants-object', (d) => ({ ...d, variants: {} }), /variants: must be a list, got a mapping/],
+    ['variant-null', (d) => ((d.variants[0] = null), d), /variants\[0\]: must be a mapping, got null/],
+    ['variant-id', (d) => ((d.variants[0].id = ['a']), d), /variants\[0\]\.id: must be a string, got a list/],
     [
       'axis-missing',
       (d) => (delete d.variants[0].variant.dns, d),
-      /variants\[0\]\.variant\.dns: expected a string/,
+      /variants\[0\]\.variant\.dns: is required \(must be one of coredns, nodelocal\)/,
     ],
-    ['phases-string', (d) => ((d.variants[0].phases = 'p'), d), /variants\[0\]\.phases: expected an array/],
-    ['phase-churn', (d) => ((d.variants[0].phases[0].churn = 1), d), /phases\[0\]\.churn: expected an array/],
+    [
+      'phases-string',
+      (d) => ((d.variants[0].phases = 'p'), d),
+      /variants\[0\]\.phases: must be a list, got "p"/,
+    ],
+    [
+      'phase-churn',
+      (d) => ((d.variants[0].phases[0].churn = 1), d),
+      /phases\[0\]\.churn: must be a list, got 1/,
+    ],
     [
       'measurement-name',
       (d) => ((d.variants[0].measurements[0].name = null), d),
-      /measurements\[0\]\.name: expected one of networkProgrammingLatency, .*dns, got null/,
+      /measurements\[0\]\.name: must be one of networkProgrammingLatency, .*dns, got null/,
     ],
     [
       'measurement-name-typo',
       (d) => ((d.variants[0].measurements[0].name = 'ruleSynch'), d),
-      /measurements\[0\]\.name: expected one of .*ruleSync.*, got "ruleSynch"/,
+      /measurements\[0\]\.name: must be one of .*ruleSync.*, got "ruleSynch"/,
     ],
     [
       'summary-string',
       (d) => ((d.variants[0].measurements[0].summary.p = '<b>'), d),
-      /summary\.p: expected a number or null, got "<b>"/,
+      /summary\.p: must be a number, got "<b>"/,
     ],
     [
       'summary-infinite',
       (d) => ((d.variants[0].measurements[0].summary = { p: '1e999' }), d),
-      /summary\.p: expected a number or null/,
+      /summary\.p: must be a number, got "1e999"/,
     ],
     [
       'slo-threshold',
       (d) => ((d.variants[0].slos = [{ name: 'x', thresholdMs: '1' }]), d),
-      /slos\[0\]\.thresholdMs: expected a number/,
+      /slos\[0\]\.thresholdMs: must be a number, got "1"/,
     ],
     [
       'validity',
       (d) => ((d.variants[0].validity = { valid: 'yes' }), d),
-      /variants\[0\]\.validity: expected \{ valid: boolean/,
+      /variants\[0\]\.validity\.valid: must be true or false, got "yes"/,
     ],
-    ['skipped-reason', (d) => ({ ...d, skipped: [{ id: 'x' }] }), /skipped\[0\]\.reason: expected a string/],
-    ['errors-null', (d) => ({ ...d, errors: null }), /errors: expected an array/],
+    [
+      'skipped-reason',
+      (d) => ({ ...d, skipped: [{ id: 'x' }] }),
+      /skipped\[0\]\.reason: is required \(must be a string\)/,
+    ],
+    ['errors-null', (d) => ({ ...d, errors: null }), /errors: must be a list, got null/],
   ];
   for (const [name, mutate, message] of cases)
     test(name, () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { layout } from './helpers.ts';
 import { readResults } from './read-results.ts';
+import { measurementOf } from './figures.ts';
 import { renderComparison } from './render.ts';
 import { exampleResults, syntheticResults } from './testdata/synthetic.ts';
 
@@ -79,10 +80,7 @@ describe('renderComparison of the shipped example results', () => {
     // The same run had its map been the size of the entries it held at the end.
     const full = readResults(file);
     const cilium = full.variants.find((v) => v.id === 'direct.cilium.coredns')!;
-    const phases = (
-      cilium.measurements.find((m) => m.name === 'ruleSync')!.details as { phases: { capacity: number }[] }
-    ).phases;
-    phases.at(-1)!.capacity = 70_017;
+    measurementOf(cilium, 'ruleSync')!.details!.phases.at(-1)!.capacity = 70_017;
     assert.match(await renderComparison([full]), /70,017: the service map is full \(its size: 70,017\)/);
   });
 

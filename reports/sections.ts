@@ -115,7 +115,10 @@ export async function sections(s: ScenarioGroup, prefix: string): Promise<Sectio
 }
 
 /** The distinct Service counts a per-size figure was taken at, over all variants. */
-function sizes(g: readonly VariantGroup[], points: (v: VariantResult) => { services: number }[]): number[] {
+function sizes(
+  g: readonly VariantGroup[],
+  points: (v: VariantResult) => readonly { services: number }[],
+): number[] {
   return [...new Set(g.flatMap((v) => v.reps.flatMap((r) => points(r.result).map((p) => p.services))))];
 }
 

@@ -10,15 +10,8 @@ import { isRunning } from '../infra/lab/processes.ts';
 import type { FaultSpec } from '../scenarios/schema.ts';
 import { killCoreDns } from './measurements/coredns-disruption.ts';
 
-export interface FaultRecord {
-  readonly kill: FaultSpec['kill'];
-  /** The lab process's name (kube-proxy-2) or the CoreDNS pod's. */
-  readonly target: string;
-  readonly phase: string;
-  readonly at: string;
-  readonly pid?: number;
-  readonly error?: string;
-}
+export type { FaultRecord } from './results/definition.ts';
+import type { FaultRecord } from './results/definition.ts';
 
 /** The lab process a fault names: node-scoped components carry the real node's number. */
 export function processNameFor(f: FaultSpec): string {

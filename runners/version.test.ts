@@ -79,6 +79,6 @@ test('results files are read with and without manifest.scalelab and overrides; t
   assert.equal(facts(now)['overrides (--set)'], 'cluster.fakeNodes=20');
   assert.throws(
     () => readResults(write('bad.json', { scalelab: '0.1.0', overrides: [3] })),
-    /manifest\.scalelab: expected \{ version: string, commit: string \}.*manifest\.overrides: expected an array of strings/,
+    /manifest\.scalelab: must be a mapping, got "0\.1\.0".*manifest\.overrides\[0\]: must be a string, got 3/,
   );
 });

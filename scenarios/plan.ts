@@ -7,14 +7,8 @@ import { serviceProxies } from '../infra/variants/service-proxy.ts';
 import { dnsValues } from '../infra/variants/dns.ts';
 
 /** One point of the variant matrix: a lab to bring up and run the phases on. */
-export interface Variant {
-  readonly podNetwork: LabSpec['podNetwork'];
-  readonly proxyMode: LabSpec['proxyMode'];
-  readonly iptablesBackend: LabSpec['iptablesBackend'];
-  readonly dns: LabSpec['dns'];
-  /** The pinned Kubernetes the variant's control plane and kube-proxy run (results before it lack it). */
-  readonly kubernetesVersion?: string;
-}
+export type { Variant } from '../runners/results/definition.ts';
+import type { Variant } from '../runners/results/definition.ts';
 
 export interface PlannedRun {
   readonly id: string;
@@ -112,9 +106,11 @@ function unsupportedReason(
 }
 
 type Axes = Scenario['variants'];
+/** A variant's axes before the Kubernetes versions are crossed in. */
+type AxesPoint = Omit<Variant, 'kubernetesVersion'>;
 
 /** Every combination. The backend is an iptables setting: other modes get one run, not one per backend. */
-function matrix(a: Axes): Variant[] {
+function matrix(a: Axes): AxesPoint[] {
   return a.podNetwork.flatMap((podNetwork) =>
     a.proxyMode.flatMap((proxyMode) =>
       (proxyMode === 'iptables' ? a.iptablesBackend : (['nft'] as const)).flatMap((iptablesBackend) =>
@@ -128,8 +124,8 @@ function matrix(a: Axes): Variant[] {
  * The base (the first value of every axis), then each other value of one axis with the rest at the base: the
  * seed talk's comparisons, one question each, without the whole matrix's cost.
  */
-function oneAtATime(a: Axes): Variant[] {
-  const base: Variant = {
+function oneAtATime(a: Axes): AxesPoint[] {
+  const base: AxesPoint = {
     podNetwork: a.podNetwork[0]!,
     proxyMode: a.proxyMode[0]!,
     iptablesBackend: a.iptablesBackend[0]!,

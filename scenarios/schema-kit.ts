@@ -1,6 +1,7 @@
 /**
  * A small schema kit: one definition gives the TypeScript type (Infer), the validation (every problem, with
- * its field path) and the JSON Schema that editors use. Just what scenario files need, nothing more.
+ * its field path) and the JSON Schema that editors use. What scenario files need; results files add a few
+ * combinators of their own (schema-kit-results.ts).
  */
 export type Path = readonly (string | number)[];
 export interface Issue {
@@ -18,7 +19,7 @@ export interface Schema<T> {
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
-function show(v: unknown): string {
+export function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (typeof v === 'string') return `"${v}"`;
   if (Array.isArray(v)) return 'a list';
@@ -134,48 +135,74 @@ export function optional<T>(inner: Schema<T>, fallback?: T): Schema<T | undefine
   };
 }
 
-type Shape = Record<string, Schema<unknown>>;
+export type Shape = Record<string, Schema<unknown>>;
 type MaybeKeys<S extends Shape> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
-type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, MaybeKeys<S>>]: Infer<S[K]> } & {
+export type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, MaybeKeys<S>>]: Infer<S[K]> } & {
   [K in MaybeKeys<S>]?: Infer<S[K]>;
 };
 
 /** A mapping with exactly these keys: unknown keys are reported (a typo must not silently do nothing). */
 export function object<S extends Shape>(shape: S, description?: string): Schema<ObjectOf<S>> {
   return {
-    parse(v, path, issues) {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        issues.push({ path, message: `must be a mapping, got ${show(v)}` });
-        return undefined;
-      }
-      const rec = v as Record<string, unknown>;
-      const before = issues.length;
-      for (const key of Object.keys(rec)) {
-        if (!(key in shape))
-          issues.push({
-            path: [...path, key],
-            message: `unknown field; known: ${Object.keys(shape).join(', ')}`,
-          });
-      }
-      const out: Record<string, unknown> = {};
-      for (const [key, s] of Object.entries(shape)) {
-        if (rec[key] === undefined && !s.optional) {
-          issues.push({ path: [...path, key], message: 'is required' });
-          continue;
-        }
-        out[key] = s.parse(rec[key], [...path, key], issues);
-      }
-      return issues.length === before ? (out as ObjectOf<S>) : undefined;
-    },
-    jsonSchema: () => ({
-      type: 'object',
-      description,
-      additionalProperties: false,
-      properties: Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, s.jsonSchema()])),
-      required: Object.entries(shape)
-        .filter(([, s]) => !s.optional)
-        .map(([k]) => k),
-    }),
+    parse: (v, path, issues) => parseShape(shape, false, v, path, issues) as ObjectOf<S> | undefined,
+    jsonSchema: () => shapeJsonSchema(shape, false, description),
+  };
+}
+
+/**
+ * Parses a mapping against a shape; `open` keeps keys the shape does not name (as they are) instead of
+ * reporting them.
+ */
+export function parseShape(
+  shape: Shape,
+  open: boolean,
+  v: unknown,
+  path: Path,
+  issues: Issue[],
+): Record<string, unknown> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    issues.push({ path, message: `must be a mapping, got ${show(v)}` });
+    return undefined;
+  }
+  const rec = v as Record<string, unknown>;
+  const before = issues.length;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(rec)) {
+    if (key in shape) continue;
+    if (open) out[key] = rec[key];
+    else
+      issues.push({
+        path: [...path, key],
+        message: `unknown field; known: ${Object.keys(shape).join(', ')}`,
+      });
+  }
+  for (const [key, s] of Object.entries(shape)) {
+    if (rec[key] === undefined && !s.optional) {
+      issues.push({ path: [...path, key], message: `is required (${expectation(s)})` });
+      continue;
+    }
+    const value = s.parse(rec[key], [...path, key], issues);
+    if (value !== undefined) out[key] = value;
+  }
+  return issues.length === before ? out : undefined;
+}
+
+/** What a schema expects, in its own words: "must be a list", from what it says of a missing value. */
+function expectation(s: Schema<unknown>): string {
+  const said: Issue[] = [];
+  s.parse(undefined, [], said);
+  return said[0]?.message.replace(/, got nothing$/, '') ?? 'a value';
+}
+
+export function shapeJsonSchema(shape: Shape, open: boolean, description?: string): Record<string, unknown> {
+  return {
+    type: 'object',
+    description,
+    additionalProperties: open,
+    properties: Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, s.jsonSchema()])),
+    required: Object.entries(shape)
+      .filter(([, s]) => !s.optional)
+      .map(([k]) => k),
   };
 }
 

@@ -41,8 +41,11 @@ const pace = tagged(
   'how fast changes are made (clusterloader2 tuning sets)',
 );
 
+/** What a churn can change. */
+export const churnKinds = ['services', 'serviceDeletes', 'endpoints', 'pods', 'rollout'] as const;
+
 const churn = object({
-  kind: oneOf(['services', 'serviceDeletes', 'endpoints', 'pods', 'rollout'], 'what changes'),
+  kind: oneOf(churnKinds, 'what changes'),
 
   /** services: create this many new Services; endpoints: flip this many endpoints in and out; pods: create and delete this many pods; rollout: roll the background Deployments this many times. */
   count: number({ min: 1, max: 100_000, integer: true }),

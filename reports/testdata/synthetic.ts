@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { RunResults, VariantResult } from '../../runners/results/schema.ts';
+import { upgradeResults } from '../../runners/results/upgrade.ts';
 
 export const exampleFile = new URL('../../docs/results/quick-2026-11-25T14-35-39-915Z.json', import.meta.url);
 
@@ -13,8 +14,9 @@ export const hostile = '<script>alert(1)</script>';
 export const hostileId = 'direct.iptables-nft.coredns"><img src=x onerror=alert(2)>';
 export const hostilePhase = '<script>alert("phase")</script>';
 
+/** The shipped example as a reader sees it: upgraded to the current results version. */
 export function exampleResults(): RunResults {
-  return JSON.parse(readFileSync(exampleFile, 'utf8')) as RunResults;
+  return upgradeResults(JSON.parse(readFileSync(exampleFile, 'utf8'))) as RunResults;
 }
 
 const sizes = [300, 1000, 2500, 5000];

@@ -7,16 +7,8 @@ import { schedule, targetQps } from './pacers.ts';
 import { churnPod, createService, groupNamespace, serviceNamespace, type Background } from './workload.ts';
 
 /** What a churn achieved, beside what it was asked for; API errors are counted, never hidden. */
-export interface ChurnStats {
-  readonly kind: ChurnSpec['kind'];
-  readonly requested: number;
-  readonly done: number;
-  readonly errors: number;
-  readonly firstErrors: readonly string[];
-  readonly targetQps: number;
-  readonly achievedQps: number;
-  readonly seconds: number;
-}
+export type { ChurnStats } from '../results/definition.ts';
+import type { ChurnStats } from '../results/definition.ts';
 
 /** One change of the given kind, number i of the churn: the action the pacer starts at its time. */
 function action(

@@ -162,16 +162,16 @@ function planOf(
 
 export function schemaCommand(): Command {
   return new Command('schema')
-    .description('Print (or write) the JSON Schema of scenario files, for editors')
+    .description('Print (or write) the JSON Schema of scenario files (or, with --results, of results files)')
     .option('--out <file>', 'write it to this file')
-    .action((opts: { out?: string }) => {
+    .option('--results', 'the results files of `scalelab run` instead (runners/results/results.schema.json)')
+    .action(async (opts: { out?: string; results?: boolean }) => {
+      const [title, schema] = opts.results
+        ? ['scalelab results', (await import('../results/definition.ts')).runResultsSchema]
+        : ['scalelab scenario', scenarioSchema];
       const json =
         JSON.stringify(
-          {
-            $schema: 'https://json-schema.org/draft/2020-12/schema',
-            title: 'scalelab scenario',
-            ...scenarioSchema.jsonSchema(),
-          },
+          { $schema: 'https://json-schema.org/draft/2020-12/schema', title, ...schema.jsonSchema() },
           null,
           2,
         ) + '\n';

@@ -13,7 +13,7 @@
  */
 import type { MeasurementParams } from '../../scenarios/schema.ts';
 import { AppsV1Api, CoreV1Api, type V1Job } from '@kubernetes/client-node';
-import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import type { Measurement, MeasurementContext, MeasurementResultOf } from './measurement.ts';
 import type { ProfileReport } from '../traffic/load-profile.ts';
 import type { VegetaReport } from '../traffic/commands/vegeta.ts';
 import { runAgentJob } from '../cluster/agent-job.ts';
@@ -25,20 +25,9 @@ import { createTarget, deleteTarget, type TargetAddresses, type TargetApis } fro
 /** The connectionLatency measurement's parameters, as the scenario schema defines them. */
 export type ConnectionLatencyParams = MeasurementParams<'connectionLatency'>;
 
-/** Latency through the VIP at one rule-set size. */
-export interface SizePoint {
-  readonly phase: string;
-  readonly services: number;
-  readonly requests: number;
-  readonly errors: number;
-  readonly connectP50Ms: number;
-  readonly connectP90Ms: number;
-  readonly connectP99Ms: number;
-  readonly connectMaxMs: number;
-  readonly firstByteP50Ms: number;
-  readonly firstByteP90Ms: number;
-  readonly firstByteP99Ms: number;
-}
+/** Latency through the VIP at one rule-set size, as the results define it. */
+export type { ConnectSizePoint as SizePoint } from '../results/details/connection-latency.ts';
+import type { ConnectSizePoint as SizePoint } from '../results/details/connection-latency.ts';
 
 /** The agent's reports: through the VIP (the last size), straight to a pod, at the cross-check's rate. */
 interface Reports {
@@ -177,7 +166,7 @@ function connectionResult(
   params: ConnectionLatencyParams,
   found: { bySize: SizePoint[]; reports: Reports; vegeta?: VegetaReport; churn?: EndpointChurnFindings },
   errors: string[],
-): MeasurementResult {
+): MeasurementResultOf<'connectionLatency'> {
   const { bySize, reports, vegeta, churn } = found;
   const v = reports.viaVip?.summary;
   const d = reports.direct?.summary;

@@ -10,7 +10,7 @@ import { sleepUnlessAborted } from '../../infra/lab/processes.ts';
 import type { RealNodeInfo } from '../../infra/lab/real-nodes.ts';
 import type { LabState } from '../../infra/lab/state.ts';
 import type { MeasurementParams } from '../../scenarios/schema.ts';
-import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import type { Measurement, MeasurementContext, MeasurementResultOf } from './measurement.ts';
 
 /** One node's samples: seconds since start() and the entries then. */
 interface NodeSamples {
@@ -115,7 +115,7 @@ function occupancyResult(
   phases: readonly { phase: string; maxEntries: Record<string, number | null> }[],
   limit: number | null,
   errors: readonly string[],
-): MeasurementResult {
+): MeasurementResultOf<'conntrackOccupancy'> {
   const all = nodes.flatMap((n) => n.entries);
   const max = all.length ? Math.max(...all) : null;
   const node1 = nodes[0]?.entries ?? [];

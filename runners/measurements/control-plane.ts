@@ -8,7 +8,7 @@ import { CoreV1Api, Watch, type V1Pod } from '@kubernetes/client-node';
 import { apiGet } from '../cluster/api-get.ts';
 import { apiOnlyReason } from '../cluster/target.ts';
 import { processUsage } from '../../infra/lab/processes.ts';
-import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import type { Measurement, MeasurementContext, MeasurementResultOf } from './measurement.ts';
 import {
   histogram,
   histogramDelta,
@@ -144,7 +144,7 @@ export function createControlPlane(ctx: MeasurementContext): Measurement {
       w.harness1 = harnessCpuSeconds();
       w.wall1 = performance.now();
     },
-    collect: () => ({
+    collect: (): MeasurementResultOf<'controlPlane'> => ({
       ...controlPlaneResult(w, pods?.startups ?? [], byPhase),
       ...(ctx.state ? {} : { skipped: [apiOnlyReason('CPU and memory of the cluster components (/proc)')] }),
       errors,
@@ -156,7 +156,7 @@ function controlPlaneResult(
   w: Window,
   startup: readonly number[],
   byPhase: readonly { phase: string; rssMiB: Record<string, number> }[],
-): Omit<MeasurementResult, 'errors'> {
+): Omit<MeasurementResultOf<'controlPlane'>, 'errors'> {
   const wall = (w.wall1 - w.wall0) / 1000;
   const lat = (i: number) =>
     w.api0 && w.api1 ? latencyOf(histogramDelta(w.api1[i]!, w.api0[i]!)) : latencyOf(undefined);

@@ -13,7 +13,7 @@
  */
 import type { DnsName } from '../../infra/variants/names.ts';
 import type { MeasurementParams } from '../../scenarios/schema.ts';
-import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import type { Measurement, MeasurementContext, MeasurementResultOf } from './measurement.ts';
 import { runAgentJob } from '../cluster/agent-job.ts';
 import { dnsperfJob, lookupNames } from './dns-objects.ts';
 import { runLabel } from '../run-label.ts';
@@ -152,7 +152,7 @@ interface DnsFindings {
 }
 
 /** Each window's lookups judged, the servers' counters beside them, the summary. */
-function dnsResult(f: DnsFindings): MeasurementResult {
+function dnsResult(f: DnsFindings): MeasurementResultOf<'dns'> {
   const { params, dnsMode, clientNode, parsed, windows, phases, edges, conntrack, events } = f;
   const { dnsperf, coreDns, nodeSamples, skipped, errors } = f;
   const header = parsed?.header;

@@ -11,20 +11,8 @@ import type { MeasurementContext } from './measurement.ts';
 import { mergePatch, until } from './client-pod.ts';
 import { churnProbePod } from './connection-objects.ts';
 
-export interface EndpointChurnFindings {
-  readonly requests: number;
-  readonly errors: number;
-  readonly errorRate: number;
-  /** Replies from a pod after it was marked for deletion. */
-  readonly removedBackendHits: number;
-  /** The latest such reply, in ms after its pod was marked. */
-  readonly lastRemovedBackendHitMs: number | null;
-  /** First to last failed connection, ms (null when none failed). */
-  readonly errorWindowMs: number | null;
-  readonly rolloutSeconds: number;
-  readonly podsReplaced: number;
-  readonly firstErrors: string[];
-}
+export type { EndpointChurnFindings } from '../results/details/connection-latency.ts';
+import type { EndpointChurnFindings } from '../results/details/connection-latency.ts';
 
 /** One probe line: `<epoch ms> <hostname>` or `<epoch ms> - <error>`. */
 export function parseProbeLine(line: string): { t: number; host?: string; error?: string } | undefined {

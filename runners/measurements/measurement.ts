@@ -20,23 +20,8 @@ export interface MeasurementContext {
 }
 
 /** A measurement's findings: the header (definition, source, units) travels with the figures into reports. */
-export interface MeasurementResult {
-  readonly name: MeasurementName;
-  readonly definition: string;
-  readonly source: string;
-  readonly units: string;
-  /** Headline figures, e.g. { p50Ms, p99Ms, samples }; null where there was nothing to compute from. */
-  readonly summary: Record<string, number | null>;
-  /** Per-node or per-phase breakdowns, raw samples where small. */
-  readonly details?: unknown;
-  /**
-   * What was not measured and why (a kubeconfig run has no shell on the nodes): not errors, the run stays
-   * valid; printed with the run's output.
-   */
-  readonly skipped?: readonly string[];
-  /** What went wrong while measuring (a scrape that failed): the run's validity audit reads these. */
-  readonly errors: readonly string[];
-}
+export type { MeasurementResult, MeasurementResultOf } from '../results/definition.ts';
+import type { MeasurementResult } from '../results/definition.ts';
 
 /** kube-burner's Start/Stop/Collect: start observing, stop (idempotent, safe after a failed start), summarise. */
 export interface Measurement {

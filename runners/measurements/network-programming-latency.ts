@@ -13,7 +13,7 @@
  *    that window.
  * Units: ms.
  */
-import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import type { Measurement, MeasurementContext, MeasurementResultOf } from './measurement.ts';
 import {
   histogram,
   histogramDelta,
@@ -87,7 +87,7 @@ export function createNetworkProgrammingLatency(
         if (b) probeWindow.set(node, histogramDelta(h, b));
       }
     },
-    collect: () => ({
+    collect: (): MeasurementResultOf<'networkProgrammingLatency'> => ({
       ...programmingResult(params, kubeProxyRuns, wholeRun, probeWindow, samples),
       ...(kubeProxyRuns
         ? {}
@@ -103,7 +103,7 @@ function programmingResult(
   wholeRun: Map<string, Histogram>,
   probeWindow: Map<string, Histogram>,
   s: ProbeSamples,
-): Omit<MeasurementResult, 'errors'> {
+): Omit<MeasurementResultOf<'networkProgrammingLatency'>, 'errors'> {
   const seen = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
   const q = (xs: readonly number[], p: number) =>
     xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : null;

@@ -12,7 +12,8 @@ import { servicesMapPath } from '../../infra/cilium/agent-api.ts';
 import { ciliumNodePaths } from '../../infra/cilium/paths.ts';
 import type { RealNodeInfo } from '../../infra/lab/real-nodes.ts';
 import type { LabState } from '../../infra/lab/state.ts';
-import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import type { Measurement, MeasurementContext, MeasurementResultOf } from './measurement.ts';
+import type { RuleSyncPhase } from '../results/details/rule-sync.ts';
 import type { RuleCounts } from './rule-counts.ts';
 
 interface MapEntry {
@@ -49,7 +50,7 @@ export function createCiliumRuleSync(ctx: MeasurementContext & { readonly state:
   const { state, signal } = ctx;
   const nodes = [...(state.realNodes ?? [])].sort((a, b) => a.index - b.index);
   const errors: string[] = nodes.length ? [] : ['the lab has no real nodes: no cilium-agent to measure'];
-  const phases: Record<string, unknown>[] = [];
+  const phases: RuleSyncPhase[] = [];
   let atStop: { node: string; counts?: RuleCounts }[] = [];
 
   // The map's size (--bpf-lb-map-max): entries equal to it mean a full map, Services past it not programmed.
@@ -89,7 +90,7 @@ export function createCiliumRuleSync(ctx: MeasurementContext & { readonly state:
         }),
       );
     },
-    collect(): MeasurementResult {
+    collect(): MeasurementResultOf<'ruleSync'> {
       const node1 = atStop[0]?.counts;
       return {
         name: 'ruleSync',

@@ -15,7 +15,8 @@ import type { LabState } from '../../infra/lab/state.ts';
 import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
 import { createCiliumRuleSync } from './rule-sync-cilium.ts';
 import type { RuleCounts } from './rule-counts.ts';
-import type { Measurement, MeasurementContext, MeasurementResult } from './measurement.ts';
+import type { Measurement, MeasurementContext, MeasurementResultOf } from './measurement.ts';
+import type { RuleSyncPhase } from '../results/details/rule-sync.ts';
 import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
 
 const metric = {
@@ -220,7 +221,7 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
   let results: NodeResult[] = [];
   let stopping: Promise<void> | undefined;
   /** Node 1 at the end of each phase: how sync time follows the rule set as it grows. */
-  const phases: Record<string, unknown>[] = [];
+  const phases: RuleSyncPhase[] = [];
   let lastMark: Hists | undefined;
 
   return {
@@ -276,9 +277,9 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
 function ruleSyncResult(
   results: readonly NodeResult[],
   loadsMs: readonly number[],
-  phases: readonly Record<string, unknown>[],
+  phases: readonly RuleSyncPhase[],
   errors: readonly string[],
-): MeasurementResult {
+): MeasurementResultOf<'ruleSync'> {
   const total = (k: Kind) => sumHistograms(results.flatMap((r) => (r.delta[k] ? [r.delta[k]] : [])));
   const sync = total('sync');
   const node1 = results[0]?.counts;

@@ -53,7 +53,7 @@ describe('component faults', { timeout: 900_000 }, () => {
     // within a fraction of a second): what must hold is that the lookups of the phase the kill hit are all
     // there, each with one outcome, and that the summary counts every failure among them.
     const dns = v.measurements.find((m) => m.name === 'dns')!;
-    const d = dns.details as {
+    const d = dns.details as unknown as {
       phases: { name: string; fromMs: number; toMs: number; lookups: number; ok: number }[];
       conditions: {
         lookups: number;

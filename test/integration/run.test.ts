@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listNetns, belongsToLab } from '../../infra/lab/netns.ts';
 import { readResults } from '../../reports/read-results.ts';
+import { measurementOf } from '../../reports/figures.ts';
 import { junitXml } from '../../reports/junit.ts';
 import type { RunResults } from '../../runners/results/schema.ts';
 import { scalelab } from './helpers.ts';
@@ -83,7 +84,7 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     assert.ok([0, 3, 5].includes(r.code), `exit ${r.code}\n${r.stderr.slice(-3000)}`);
     const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
     const results = JSON.parse(readFileSync(join(out, file!), 'utf8')) as RunResults;
-    assert.equal(results.schema, 'scalelab.results/v1');
+    assert.equal(results.schema, 'scalelab.results/v2');
     assert.equal(results.status, 'finished');
     assert.match(results.manifest.scenario.sha256, /^[0-9a-f]{64}$/);
     assert.match(results.manifest.versions['kube-proxy'] ?? '', /Kubernetes v1\.36\.3/);
@@ -112,9 +113,7 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     const ct = m.conntrackOccupancy!;
     assert.ok((ct.conntrackEntriesMax ?? 0) > 0 && (ct.conntrackSamples ?? 0) >= 4, JSON.stringify(ct));
     assert.ok((ct.conntrackLimit ?? 0) > (ct.conntrackEntriesMax ?? 0), JSON.stringify(ct));
-    const ctPhases = (
-      v!.measurements.find((x) => x.name === 'conntrackOccupancy')!.details as { phases: unknown[] }
-    ).phases;
+    const ctPhases = measurementOf(v!, 'conntrackOccupancy')!.details!.phases;
     assert.equal(ctPhases.length, 2, 'a snapshot at the end of each phase');
 
     // Secrets (issue 9): no key, certificate, token or kubeconfig credential in the results or the output.
