@@ -46,24 +46,42 @@ export function countServiceMap(json: string): RuleCounts {
 const message = (e: unknown) =>
   (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ');
 
+/** Counts a node's service map through its own bpffs; the map's size is read once, on the first count. */
+interface ServiceMapCounter {
+  count(n: RealNodeInfo): Promise<RuleCounts>;
+  /** The map's size (--bpf-lb-map-max): entries equal to it mean a full map, Services past it not programmed. */
+  capacity(): number | null;
+}
+
+function serviceMapCounter(state: LabState, signal: AbortSignal): ServiceMapCounter {
+  let capacity: number | null = null;
+  return {
+    async count(n) {
+      const map = servicesMapPath(ciliumNodePaths(state.spec.name, n.name).bpfRoot);
+      if (capacity === null) {
+        const shown = await exec(['bpftool', '-j', 'map', 'show', 'pinned', map], { signal });
+        capacity = (JSON.parse(shown.stdout) as { max_entries?: number }).max_entries ?? null;
+      }
+      const r = await exec(['bpftool', '-j', 'map', 'dump', 'pinned', map], { signal });
+      return countServiceMap(r.stdout);
+    },
+    capacity: () => capacity,
+  };
+}
+
+/** One node's service map at stop; no counts when it could not be read. */
+interface NodeAtStop {
+  readonly node: string;
+  readonly counts?: RuleCounts;
+}
+
 export function createCiliumRuleSync(ctx: MeasurementContext & { readonly state: LabState }): Measurement {
   const { state, signal } = ctx;
   const nodes = [...(state.realNodes ?? [])].sort((a, b) => a.index - b.index);
   const errors: string[] = nodes.length ? [] : ['the lab has no real nodes: no cilium-agent to measure'];
   const phases: RuleSyncPhase[] = [];
-  let atStop: { node: string; counts?: RuleCounts }[] = [];
-
-  // The map's size (--bpf-lb-map-max): entries equal to it mean a full map, Services past it not programmed.
-  let capacity: number | null = null;
-  const count = async (n: RealNodeInfo): Promise<RuleCounts> => {
-    const map = servicesMapPath(ciliumNodePaths(state.spec.name, n.name).bpfRoot);
-    if (capacity === null) {
-      const shown = await exec(['bpftool', '-j', 'map', 'show', 'pinned', map], { signal });
-      capacity = (JSON.parse(shown.stdout) as { max_entries?: number }).max_entries ?? null;
-    }
-    const r = await exec(['bpftool', '-j', 'map', 'dump', 'pinned', map], { signal });
-    return countServiceMap(r.stdout);
-  };
+  let atStop: NodeAtStop[] = [];
+  const map = serviceMapCounter(state, signal);
 
   return {
     async start() {},
@@ -71,8 +89,16 @@ export function createCiliumRuleSync(ctx: MeasurementContext & { readonly state:
       const n = nodes[0];
       if (!n) return;
       try {
-        const c = await count(n);
-        phases.push({ phase, syncs: null, p50Ms: null, p99Ms: null, meanMs: null, ...c, capacity });
+        const c = await map.count(n);
+        phases.push({
+          phase,
+          syncs: null,
+          p50Ms: null,
+          p99Ms: null,
+          meanMs: null,
+          ...c,
+          capacity: map.capacity(),
+        });
       } catch (e) {
         errors.push(`${n.name}: service map after phase ${phase}: ${message(e)}`);
       }
@@ -82,7 +108,7 @@ export function createCiliumRuleSync(ctx: MeasurementContext & { readonly state:
       atStop = await Promise.all(
         nodes.map(async (n) => {
           try {
-            return { node: n.name, counts: await count(n) };
+            return { node: n.name, counts: await map.count(n) };
           } catch (e) {
             errors.push(`${n.name}: service map at stop: ${message(e)}`);
             return { node: n.name };
@@ -90,35 +116,42 @@ export function createCiliumRuleSync(ctx: MeasurementContext & { readonly state:
         }),
       );
     },
-    collect(): MeasurementResultOf<'ruleSync'> {
-      const node1 = atStop[0]?.counts;
-      return {
-        name: 'ruleSync',
-        definition:
-          "cilium-agent: the node's BPF service map at stop (entries: one per Service frontend plus one per " +
-          "backend slot), per phase on node 1; no sync durations (the agent has no twin of kube-proxy's sync " +
-          'histogram) and no raw load (a BPF map is updated entry by entry, never reloaded whole)',
-        source: "bpftool -j map dump pinned on each node's own bpffs (tc/globals/cilium_lb4_services_v2)",
-        units: 'counts',
-        summary: {
-          syncs: null,
-          syncP50Ms: null,
-          syncP90Ms: null,
-          syncP99Ms: null,
-          fullSyncP50Ms: null,
-          partialSyncP50Ms: null,
-          rules: node1?.rules ?? null,
-          elements: null,
-          serviceChains: node1?.serviceChains ?? null,
-          rawLoadMs: null,
-          syncToRawRatio: null,
-          fullSyncToRawRatio: null,
-          serviceMapCapacity: capacity,
-        },
-        details: { phases, rawLoadsMs: [], nodes: atStop.map(({ node, counts }) => ({ node, ...counts })) },
-        skipped: ['sync durations and raw load: kube-proxy figures, which cilium-agent has no twin of'],
-        errors: [...errors],
-      };
+    collect: () => ciliumRuleSyncResult(phases, atStop, map.capacity(), errors),
+  };
+}
+
+function ciliumRuleSyncResult(
+  phases: readonly RuleSyncPhase[],
+  atStop: readonly NodeAtStop[],
+  capacity: number | null,
+  errors: readonly string[],
+): MeasurementResultOf<'ruleSync'> {
+  const node1 = atStop[0]?.counts;
+  return {
+    name: 'ruleSync',
+    definition:
+      "cilium-agent: the node's BPF service map at stop (entries: one per Service frontend plus one per " +
+      "backend slot), per phase on node 1; no sync durations (the agent has no twin of kube-proxy's sync " +
+      'histogram) and no raw load (a BPF map is updated entry by entry, never reloaded whole)',
+    source: "bpftool -j map dump pinned on each node's own bpffs (tc/globals/cilium_lb4_services_v2)",
+    units: 'counts',
+    summary: {
+      syncs: null,
+      syncP50Ms: null,
+      syncP90Ms: null,
+      syncP99Ms: null,
+      fullSyncP50Ms: null,
+      partialSyncP50Ms: null,
+      rules: node1?.rules ?? null,
+      elements: null,
+      serviceChains: node1?.serviceChains ?? null,
+      rawLoadMs: null,
+      syncToRawRatio: null,
+      fullSyncToRawRatio: null,
+      serviceMapCapacity: capacity,
     },
+    details: { phases, rawLoadsMs: [], nodes: atStop.map(({ node, counts }) => ({ node, ...counts })) },
+    skipped: ['sync durations and raw load: kube-proxy figures, which cilium-agent has no twin of'],
+    errors: [...errors],
   };
 }

@@ -204,6 +204,49 @@ async function stopNode(
   return r;
 }
 
+/** Every node's histograms at start, into `before`; a node that cannot be scraped is an error. */
+async function scrapeAtStart(
+  lab: Lab,
+  nodes: readonly RealNodeInfo[],
+  before: Map<string, Hists>,
+  errors: string[],
+): Promise<void> {
+  const starting = (n: RealNodeInfo) =>
+    scrape(lab, n).then(
+      (h) => void before.set(n.name, h),
+      (e: unknown) => void errors.push(`${n.name}: scrape at start failed: ${message(e)}`),
+    );
+  await Promise.all(nodes.map(starting));
+}
+
+/** Node 1's row for a phase: its syncs during the phase and the rule set at its end. */
+function phaseRow(phase: string, s: Histogram | undefined, counts: RuleCounts): RuleSyncPhase {
+  return {
+    phase,
+    syncs: s?.count ?? null,
+    p50Ms: quantileMs(0.5, s),
+    p99Ms: quantileMs(0.99, s),
+    meanMs: s?.count ? round((s.sum / s.count) * 1000) : null,
+    rules: counts.rules,
+    elements: counts.elements,
+    serviceChains: counts.serviceChains,
+  };
+}
+
+/** Every node at stop (stopNode); node 1's raw loads come back beside the nodes' results. */
+async function stopAll(
+  lab: Lab,
+  nodes: readonly RealNodeInfo[],
+  before: ReadonlyMap<string, Hists>,
+  errors: string[],
+): Promise<{ results: NodeResult[]; loadsMs: number[] }> {
+  if (lab.mode === 'ipvs') errors.push('rule counting for ipvs is not implemented');
+  const stopped = await Promise.all(
+    nodes.map((n, i) => stopNode(lab, n, before.get(n.name), i === 0, errors)),
+  );
+  return { results: stopped, loadsMs: stopped.flatMap((r) => r.loadsMs) };
+}
+
 /** Lab runs only: it reads the nodes' tables (registry.ts skips it through a kubeconfig). */
 export function createRuleSync(ctx: MeasurementContext & { readonly state: LabState }): Measurement {
   if (ctx.state.spec.proxyMode === 'cilium') return createCiliumRuleSync(ctx);
@@ -217,8 +260,7 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
   const nodes = [...(state.realNodes ?? [])].sort((a, b) => a.index - b.index);
   const errors = nodes.length ? [] : ['the lab has no real nodes: no kube-proxy to measure'];
   const before = new Map<string, Hists>();
-  const loadsMs: number[] = [];
-  let results: NodeResult[] = [];
+  let stopped: { results: NodeResult[]; loadsMs: number[] } = { results: [], loadsMs: [] };
   let stopping: Promise<void> | undefined;
   /** Node 1 at the end of each phase: how sync time follows the rule set as it grows. */
   const phases: RuleSyncPhase[] = [];
@@ -226,12 +268,7 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
 
   return {
     async start() {
-      const starting = (n: RealNodeInfo) =>
-        scrape(lab, n).then(
-          (h) => void before.set(n.name, h),
-          (e: unknown) => void errors.push(`${n.name}: scrape at start failed: ${message(e)}`),
-        );
-      await Promise.all(nodes.map(starting));
+      await scrapeAtStart(lab, nodes, before, errors);
       lastMark = nodes[0] && before.get(nodes[0].name);
     },
 
@@ -243,34 +280,18 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
         const s = now.sync && lastMark?.sync ? histogramDelta(now.sync, lastMark.sync) : now.sync;
         lastMark = now;
         const { counts } = await dumpAndCount(lab, n);
-        phases.push({
-          phase,
-          syncs: s?.count ?? null,
-          p50Ms: quantileMs(0.5, s),
-          p99Ms: quantileMs(0.99, s),
-          meanMs: s?.count ? round((s.sum / s.count) * 1000) : null,
-          rules: counts.rules,
-          elements: counts.elements,
-          serviceChains: counts.serviceChains,
-        });
+        phases.push(phaseRow(phase, s, counts));
       } catch (e) {
         errors.push(`${n.name}: snapshot after phase ${phase} failed: ${message(e)}`);
       }
     },
 
     stop() {
-      stopping ??= (async () => {
-        if (lab.mode === 'ipvs') errors.push('rule counting for ipvs is not implemented');
-        const stopped = await Promise.all(
-          nodes.map((n, i) => stopNode(lab, n, before.get(n.name), i === 0, errors)),
-        );
-        for (const r of stopped) loadsMs.push(...r.loadsMs);
-        results = stopped;
-      })();
+      stopping ??= stopAll(lab, nodes, before, errors).then((r) => void (stopped = r));
       return stopping;
     },
 
-    collect: () => ruleSyncResult(results, loadsMs, phases, errors),
+    collect: () => ruleSyncResult(stopped.results, stopped.loadsMs, phases, errors),
   };
 }
 
