@@ -36,76 +36,112 @@ function maxSince(nodes: readonly NodeSamples[], fromS: number): Record<string, 
   );
 }
 
+/** What the occupancy's steps share: the nodes and their samples, the clock, the problems so far. */
+interface Occupancy {
+  readonly realNodes: readonly RealNodeInfo[];
+  /** realNodes' samples, in the same order. */
+  readonly nodes: NodeSamples[];
+  readonly errors: string[];
+  readonly phases: { phase: string; maxEntries: Record<string, number | null> }[];
+  /** The run's abort signal or stop()'s, whichever comes first: it ends the sampling. */
+  readonly signal: AbortSignal;
+  /** The table's size, from node 1; null when it could not be read. */
+  limit: number | null;
+  /** performance.now() at start(): samples are timed from it. */
+  t0: number;
+}
+
+function newOccupancy(
+  ctx: MeasurementContext & { readonly state: LabState },
+  signal: AbortSignal,
+): Occupancy {
+  const realNodes: readonly RealNodeInfo[] = [...(ctx.state.realNodes ?? [])].sort(
+    (a, b) => a.index - b.index,
+  );
+  return {
+    realNodes,
+    nodes: realNodes.map((n) => ({ node: n.name, atS: [], entries: [] })),
+    errors: realNodes.length ? [] : ['the lab has no real nodes: no conntrack table to count'],
+    phases: [],
+    signal,
+    limit: null,
+    t0: 0,
+  };
+}
+
+/** One count on every node, at the same time since start(). */
+async function sampleAll(o: Occupancy): Promise<void> {
+  const { signal } = o;
+  const atS = Math.round(performance.now() - o.t0) / 1000;
+  await Promise.all(
+    o.realNodes.map(async (n, i) => {
+      try {
+        const r = await exec(['ip', 'netns', 'exec', n.netns, 'conntrack', '-C'], { signal });
+        const c = parseConntrackCount(r.stdout);
+        o.nodes[i]!.atS.push(atS);
+        o.nodes[i]!.entries.push(c);
+      } catch (err) {
+        // One failed count is a gap in the series; only the first of its kind is said.
+        const why = `${n.name}: ${err instanceof Error ? err.message.split('\n')[0] : err}`;
+        if (!signal.aborted && !o.errors.includes(why)) o.errors.push(why);
+      }
+    }),
+  );
+}
+
+/**
+ * The table's size, a first sample, then the sampling loop until the signal. The loop comes back inside an
+ * object: a promise an async function returns bare is awaited with it, and start() would wait for stop().
+ * Undefined without nodes.
+ */
+async function startSampling(
+  o: Occupancy,
+  intervalSeconds: number,
+): Promise<{ readonly loop: Promise<void> } | undefined> {
+  const first = o.realNodes[0];
+  if (!first) return undefined;
+  const r = await exec(
+    ['ip', 'netns', 'exec', first.netns, 'sysctl', '-n', 'net.netfilter.nf_conntrack_max'],
+    { allowFailure: true },
+  );
+  o.limit = r.exitCode === 0 ? Number(r.stdout.trim()) : null;
+  o.t0 = performance.now();
+  await sampleAll(o);
+  const loop = (async () => {
+    while (!o.signal.aborted) {
+      await sleepUnlessAborted(intervalSeconds * 1000, o.signal);
+      if (!o.signal.aborted) await sampleAll(o);
+    }
+  })().catch(() => {});
+  return { loop };
+}
+
 /** Lab runs only: it counts in the nodes' namespaces (registry.ts skips it through a kubeconfig). */
 export function createConntrackOccupancy(
   ctx: MeasurementContext & { readonly state: LabState },
   params: MeasurementParams<'conntrackOccupancy'>,
 ): Measurement {
-  const realNodes: readonly RealNodeInfo[] = [...(ctx.state.realNodes ?? [])].sort(
-    (a, b) => a.index - b.index,
-  );
-  const nodes: NodeSamples[] = realNodes.map((n) => ({ node: n.name, atS: [], entries: [] }));
-  const errors: string[] = realNodes.length ? [] : ['the lab has no real nodes: no conntrack table to count'];
-  const phases: { phase: string; maxEntries: Record<string, number | null> }[] = [];
   const stopping = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, stopping.signal]);
-  let limit: number | null = null;
-  let t0 = 0;
+  const o = newOccupancy(ctx, AbortSignal.any([ctx.signal, stopping.signal]));
   let lastMarkS = 0;
   let loop: Promise<void> | undefined;
-  const count = async (n: RealNodeInfo) =>
-    parseConntrackCount((await exec(['ip', 'netns', 'exec', n.netns, 'conntrack', '-C'], { signal })).stdout);
-
-  async function sampleAll(): Promise<void> {
-    const atS = Math.round(performance.now() - t0) / 1000;
-    await Promise.all(
-      realNodes.map(async (n, i) => {
-        try {
-          const c = await count(n);
-          nodes[i]!.atS.push(atS);
-          nodes[i]!.entries.push(c);
-        } catch (err) {
-          // One failed count is a gap in the series; only the first of its kind is said.
-          const why = `${n.name}: ${err instanceof Error ? err.message.split('\n')[0] : err}`;
-          if (!signal.aborted && !errors.includes(why)) errors.push(why);
-        }
-      }),
-    );
-  }
-
   return {
     async start() {
-      const first = realNodes[0];
-      if (!first) return;
-      const r = await exec(
-        ['ip', 'netns', 'exec', first.netns, 'sysctl', '-n', 'net.netfilter.nf_conntrack_max'],
-        {
-          allowFailure: true,
-        },
-      );
-      limit = r.exitCode === 0 ? Number(r.stdout.trim()) : null;
-      t0 = performance.now();
-      await sampleAll();
-      loop = (async () => {
-        while (!signal.aborted) {
-          await sleepUnlessAborted(params.intervalSeconds * 1000, signal);
-          if (!signal.aborted) await sampleAll();
-        }
-      })().catch(() => {});
+      loop = (await startSampling(o, params.intervalSeconds))?.loop;
     },
     async mark(phase) {
-      await sampleAll();
-      const now = Math.round(performance.now() - t0) / 1000;
-      phases.push({ phase, maxEntries: maxSince(nodes, lastMarkS) });
+      await sampleAll(o);
+      const now = Math.round(performance.now() - o.t0) / 1000;
+      o.phases.push({ phase, maxEntries: maxSince(o.nodes, lastMarkS) });
       lastMarkS = now;
     },
     async stop() {
       if (stopping.signal.aborted) return;
-      if (loop && !ctx.signal.aborted) await sampleAll();
+      if (loop && !ctx.signal.aborted) await sampleAll(o);
       stopping.abort();
       await loop;
     },
-    collect: () => occupancyResult(params, nodes, phases, limit, errors),
+    collect: () => occupancyResult(params, o.nodes, o.phases, o.limit, o.errors),
   };
 }
 

@@ -97,24 +97,15 @@ export function createNetworkProgrammingLatency(
   };
 }
 
+type ProgrammingResult = MeasurementResultOf<'networkProgrammingLatency'>;
+
 function programmingResult(
   params: NetworkProgrammingParams,
   kubeProxyRuns: boolean,
   wholeRun: Map<string, Histogram>,
   probeWindow: Map<string, Histogram>,
   s: ProbeSamples,
-): Omit<MeasurementResultOf<'networkProgrammingLatency'>, 'errors'> {
-  const seen = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
-  const q = (xs: readonly number[], p: number) =>
-    xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : null;
-  const hq = (hs: Map<string, Histogram>, p: number) => {
-    const v = histogramQuantile(p, mergeHistograms([...hs.values()]));
-    return Number.isNaN(v) ? null : Math.round(v * 1000);
-  };
-  const count = (hs: Map<string, Histogram>) => mergeHistograms([...hs.values()]).count;
-  const kubeProxyWindowP50 = hq(probeWindow, 0.5);
-  const probeAddP50 = q(s.additions, 0.5);
-  const max = (xs: readonly number[]) => (xs.length ? Math.max(...xs) : null);
+): Omit<ProgrammingResult, 'errors'> {
   return {
     name: 'networkProgrammingLatency',
     definition: kubeProxyRuns
@@ -124,52 +115,86 @@ function programmingResult(
       ? `kube-proxy ${metric} on every real node; a client pod polling a VIP every ${params.probeIntervalMs} ms`
       : `a client pod polling a VIP every ${params.probeIntervalMs} ms; bpftool map lookup in node 1's cilium_lb4_services_v2, back to back (details.serviceMapLookupP50Ms: the resolution)`,
     units: 'ms',
-    summary: {
-      kubeProxySamples: count(wholeRun),
-      kubeProxyP50Ms: hq(wholeRun, 0.5),
-      kubeProxyP90Ms: hq(wholeRun, 0.9),
-      kubeProxyP99Ms: hq(wholeRun, 0.99),
-      probeWindowKubeProxySamples: count(probeWindow),
-      probeWindowKubeProxyP50Ms: kubeProxyWindowP50,
-      probeAdditions: s.additions.length,
-      probeAddP50Ms: probeAddP50,
-      probeAddMaxMs: max(s.additions),
-      probeRemovals: s.removals.length,
-      probeRemoveP50Ms: q(s.removals, 0.5),
-      probeRemoveMaxMs: max(s.removals),
-      kubeProxyMinusProbeP50Ms:
-        kubeProxyWindowP50 !== null && probeAddP50 !== null ? kubeProxyWindowP50 - probeAddP50 : null,
-      // Means compare exactly (the histogram's _sum), where bucketed p50s cannot.
-      probeWindowKubeProxyMeanMs: meanOf(probeWindow),
-      probeAddMeanMs: mean(s.additions),
-      probeAddPlusTruncationMeanMs: s.additions.length
-        ? mean(s.additions.map((a, i) => a + s.truncations[i]!))
-        : null,
-      serviceMapAddP50Ms: q(seen(s.mapAdditions), 0.5),
-      serviceMapAddMaxMs: max(seen(s.mapAdditions)),
-      serviceMapRemoveP50Ms: q(seen(s.mapRemovals), 0.5),
-    },
-    details: {
-      additionsMs: s.additions,
-      removalsMs: s.removals,
-      ...(kubeProxyRuns
-        ? {}
-        : {
-            serviceMapAdditionsMs: s.mapAdditions,
-            serviceMapRemovalsMs: s.mapRemovals,
-            // The resolution of those times: each is to within one lookup plus the 5 ms pause.
-            serviceMapLookupP50Ms: q(s.lookupMs, 0.5),
-          }),
-      readyTruncationMs: s.truncations,
-      probeWindowByNode: Object.fromEntries(
-        [...probeWindow].map(([node, h]) => [
-          node,
-          { samples: h.count, meanMs: meanOf(new Map([[node, h]])) },
-        ]),
-      ),
-    },
+    summary: programmingSummary(wholeRun, probeWindow, s),
+    details: programmingDetails(kubeProxyRuns, probeWindow, s),
   };
 }
+
+/** kube-proxy's histograms (whole run, probe window) and the probe's samples, side by side. */
+function programmingSummary(
+  wholeRun: Map<string, Histogram>,
+  probeWindow: Map<string, Histogram>,
+  s: ProbeSamples,
+): ProgrammingResult['summary'] {
+  const kubeProxyWindowP50 = mergedQuantileMs(probeWindow, 0.5);
+  const probeAddP50 = rankQuantile(s.additions, 0.5);
+  return {
+    kubeProxySamples: mergedCount(wholeRun),
+    kubeProxyP50Ms: mergedQuantileMs(wholeRun, 0.5),
+    kubeProxyP90Ms: mergedQuantileMs(wholeRun, 0.9),
+    kubeProxyP99Ms: mergedQuantileMs(wholeRun, 0.99),
+    probeWindowKubeProxySamples: mergedCount(probeWindow),
+    probeWindowKubeProxyP50Ms: kubeProxyWindowP50,
+    probeAdditions: s.additions.length,
+    probeAddP50Ms: probeAddP50,
+    probeAddMaxMs: maxOf(s.additions),
+    probeRemovals: s.removals.length,
+    probeRemoveP50Ms: rankQuantile(s.removals, 0.5),
+    probeRemoveMaxMs: maxOf(s.removals),
+    kubeProxyMinusProbeP50Ms:
+      kubeProxyWindowP50 !== null && probeAddP50 !== null ? kubeProxyWindowP50 - probeAddP50 : null,
+    // Means compare exactly (the histogram's _sum), where bucketed p50s cannot.
+    probeWindowKubeProxyMeanMs: meanOf(probeWindow),
+    probeAddMeanMs: mean(s.additions),
+    probeAddPlusTruncationMeanMs: s.additions.length
+      ? mean(s.additions.map((a, i) => a + s.truncations[i]!))
+      : null,
+    serviceMapAddP50Ms: rankQuantile(seen(s.mapAdditions), 0.5),
+    serviceMapAddMaxMs: maxOf(seen(s.mapAdditions)),
+    serviceMapRemoveP50Ms: rankQuantile(seen(s.mapRemovals), 0.5),
+  };
+}
+
+/** The probe's samples; the service map's on cilium; kube-proxy's probe window per node. */
+function programmingDetails(
+  kubeProxyRuns: boolean,
+  probeWindow: Map<string, Histogram>,
+  s: ProbeSamples,
+): ProgrammingResult['details'] {
+  return {
+    additionsMs: s.additions,
+    removalsMs: s.removals,
+    ...(kubeProxyRuns
+      ? {}
+      : {
+          serviceMapAdditionsMs: s.mapAdditions,
+          serviceMapRemovalsMs: s.mapRemovals,
+          // The resolution of those times: each is to within one lookup plus the 5 ms pause.
+          serviceMapLookupP50Ms: rankQuantile(s.lookupMs, 0.5),
+        }),
+    readyTruncationMs: s.truncations,
+    probeWindowByNode: Object.fromEntries(
+      [...probeWindow].map(([node, h]) => [node, { samples: h.count, meanMs: meanOf(new Map([[node, h]])) }]),
+    ),
+  };
+}
+
+/** The samples a lookup measured (null: it saw none). */
+const seen = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
+
+/** The p-quantile by rank (no interpolation); null for no values. */
+const rankQuantile = (xs: readonly number[], p: number) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : null;
+
+const maxOf = (xs: readonly number[]) => (xs.length ? Math.max(...xs) : null);
+
+/** The p-quantile in ms of the nodes' histograms merged; null without observations. */
+function mergedQuantileMs(hs: Map<string, Histogram>, p: number): number | null {
+  const v = histogramQuantile(p, mergeHistograms([...hs.values()]));
+  return Number.isNaN(v) ? null : Math.round(v * 1000);
+}
+
+const mergedCount = (hs: Map<string, Histogram>) => mergeHistograms([...hs.values()]).count;
 
 function mergeHistograms(hs: readonly Histogram[]): Histogram {
   const byLe = new Map<number, number>();
