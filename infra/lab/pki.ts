@@ -30,15 +30,17 @@ export const clientIdentities = {
 } as const;
 export type ClientIdentity = keyof typeof clientIdentities;
 
+/** openssl req's arguments for a new P-256 key, unencrypted, and a certificate for ten years. */
+const newP256Key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650'];
+
 export async function createPki(dir: string, serverSans: readonly string[]): Promise<LabPki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const p = (f: string) => join(dir, f);
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650'];
   await exec([
     'openssl',
     'req',
     '-x509',
-    ...ec,
+    ...newP256Key,
     '-keyout',
     p('ca.key'),
     '-out',
@@ -46,40 +48,65 @@ export async function createPki(dir: string, serverSans: readonly string[]): Pro
     '-subj',
     '/CN=scalelab-ca',
   ]);
-  const signed = (name: string, subj: string, ext: string[]) =>
-    exec([
-      'openssl',
-      'req',
-      '-x509',
-      ...ec,
-      '-CA',
-      p('ca.crt'),
-      '-CAkey',
-      p('ca.key'),
-      '-keyout',
-      p(`${name}.key`),
-      '-out',
-      p(`${name}.crt`),
-      '-subj',
-      subj,
-      ...ext,
-    ]);
   const san = serverSans.map((s) => (/^[\d.]+$/.test(s) ? `IP:${s}` : `DNS:${s}`)).join(',');
-  await signed('apiserver', '/CN=kube-apiserver', [
+  await signedByCa(dir, 'apiserver', '/CN=kube-apiserver', [
     '-addext',
     `subjectAltName=${san}`,
     '-addext',
     'extendedKeyUsage=serverAuth',
   ]);
+  const clients = await createClientCerts(dir);
+  await createServiceAccountKeys(dir);
+  return {
+    caCert: p('ca.crt'),
+    caKey: p('ca.key'),
+    serverCert: p('apiserver.crt'),
+    serverKey: p('apiserver.key'),
+    saKey: p('sa.key'),
+    saPub: p('sa.pub'),
+    clients,
+  };
+}
+
+/** <dir>/<name>.crt and .key for `subj`, signed by the lab CA in <dir>; `ext` adds extensions. */
+function signedByCa(dir: string, name: string, subj: string, ext: readonly string[]) {
+  const p = (f: string) => join(dir, f);
+  return exec([
+    'openssl',
+    'req',
+    '-x509',
+    ...newP256Key,
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-keyout',
+    p(`${name}.key`),
+    '-out',
+    p(`${name}.crt`),
+    '-subj',
+    subj,
+    ...ext,
+  ]);
+}
+
+/** A client certificate for every identity, one after another, named after it (admin.crt, admin.key). */
+async function createClientCerts(dir: string): Promise<LabPki['clients']> {
   const clients = {} as Record<ClientIdentity, { cert: string; key: string }>;
   for (const [id, who] of Object.entries(clientIdentities) as [
     ClientIdentity,
     { cn: string; org: string },
   ][]) {
     const subj = who.org ? `/O=${who.org}/CN=${who.cn}` : `/CN=${who.cn}`;
-    await signed(id, subj, ['-addext', 'extendedKeyUsage=clientAuth']);
-    clients[id] = { cert: p(`${id}.crt`), key: p(`${id}.key`) };
+    await signedByCa(dir, id, subj, ['-addext', 'extendedKeyUsage=clientAuth']);
+    clients[id] = { cert: join(dir, `${id}.crt`), key: join(dir, `${id}.key`) };
   }
+  return clients;
+}
+
+/** The key pair the apiserver signs service account tokens with and checks them by: sa.key, sa.pub. */
+async function createServiceAccountKeys(dir: string): Promise<void> {
+  const p = (f: string) => join(dir, f);
   await exec([
     'openssl',
     'genpkey',
@@ -91,15 +118,6 @@ export async function createPki(dir: string, serverSans: readonly string[]): Pro
     p('sa.key'),
   ]);
   await exec(['openssl', 'pkey', '-in', p('sa.key'), '-pubout', '-out', p('sa.pub')]);
-  return {
-    caCert: p('ca.crt'),
-    caKey: p('ca.key'),
-    serverCert: p('apiserver.crt'),
-    serverKey: p('apiserver.key'),
-    saKey: p('sa.key'),
-    saPub: p('sa.pub'),
-    clients,
-  };
 }
 
 /**
