@@ -1,21 +1,26 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { corednsObjects } from '../addons/coredns.ts';
 import { applyObjects } from '../addons/apply.ts';
-import { flannelSubnetFile } from '../podnet/flannel.ts';
 import { podNetworks } from '../variants/pod-network.ts';
 import { serviceProxies } from '../variants/service-proxy.ts';
+import type { ProxySettings, ServiceProxyValue } from '../variants/service-proxy-value.ts';
 import { dnsValues } from '../variants/dns.ts';
-import type { DataplaneHooks, VariantContext } from '../variants/variant.ts';
-import { createKubeletServingCert } from './pki.ts';
+import type { DnsValue } from '../variants/dns-value.ts';
+import type { DataplaneHooks, VariantContext, Wait } from '../variants/variant.ts';
 import { labNetns } from './netns.ts';
+import { startNodeAgent } from './node-agents.ts';
 import { createRealNodeNetns, realNodeInfo, sysctl, type RealNodeInfo } from './real-nodes.ts';
-import { valuesOfNode, type LabState } from './state.ts';
+import { valuesOfNode } from './state.ts';
 import { waitFor } from './wait.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** What the dataplane's steps share: the hooks with a wait, the real nodes, what each node takes. */
+interface Dataplane {
+  readonly ctx: VariantContext;
+  readonly nodes: readonly RealNodeInfo[];
+  readonly proxySettings: ProxySettings;
+  /** The node's service proxy and DNS value (`valuesOfNode`): the same objects for nodes that share them. */
+  valuesOf(n: RealNodeInfo): { readonly proxy: ServiceProxyValue; readonly dns: DnsValue };
+}
 
 /**
  * Real dataplane nodes: namespaces on the fabric, a node agent each, then what the lab's variant values add
@@ -24,125 +29,112 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  * nodes that take it; CoreDNS is the cluster's, shared by all.
  */
 export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
-  const { spec, stateDir } = h.state;
+  const { spec } = h.state;
   const nodes = Array.from({ length: spec.realNodes }, (_, i) => realNodeInfo(spec.name, i + 1));
   if (nodes.length === 0) return;
-  const wait = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) =>
+  const wait: Wait = (what, check, timeoutMs = 60_000) =>
     waitFor(what, check, { timeoutMs, signal: h.signal, watch: h.watched, intervalMs: 250 });
   h.state.realNodes = nodes;
-  const ctx: VariantContext = { ...h, wait };
-  const podNetwork = podNetworks[spec.podNetwork];
-  const proxySettings = { iptablesBackend: spec.iptablesBackend, kubernetesVersion: spec.kubernetesVersion };
-  const valuesOf = (n: RealNodeInfo) => {
-    const v = valuesOfNode(spec, n.index);
-    return { proxy: serviceProxies[v.proxyMode], dns: dnsValues[v.dns] };
+  const d: Dataplane = {
+    ctx: { ...h, wait },
+    nodes,
+    proxySettings: { iptablesBackend: spec.iptablesBackend, kubernetesVersion: spec.kubernetesVersion },
+    valuesOf(n) {
+      const v = valuesOfNode(spec, n.index);
+      return { proxy: serviceProxies[v.proxyMode], dns: dnsValues[v.dns] };
+    },
   };
-  const proxyLabel = (n: RealNodeInfo) => valuesOf(n).proxy.label(proxySettings);
-  const dnsLabel = (n: RealNodeInfo) => valuesOf(n).dns.label();
-  h.state.variantLabels = {
-    podNetwork: podNetwork.label(),
-    serviceProxy: distinct(nodes.map(proxyLabel)).join(' + '),
-    dns: distinct(nodes.map(dnsLabel)).join(' + '),
-  };
-  h.state.nodeLabels = Object.fromEntries(
-    nodes.map((n) => [n.name, { serviceProxy: proxyLabel(n), dns: dnsLabel(n) }]),
-  );
-  // A step per value, on its nodes only; a value every node takes keeps its plain label as the step name.
-  const onNodes = (label: string, group: readonly RealNodeInfo[]) =>
-    group.length === nodes.length ? label : `${label} on ${group.map((n) => n.name).join(', ')}`;
+  recordLabels(d);
 
-  await h.step('real node namespaces', async () => {
-    await sysctl(labNetns(spec.name), { 'net.ipv4.ip_forward': '1' });
-    for (const n of nodes) {
-      await createRealNodeNetns(spec.name, n);
-      h.state.netns.push(n.netns);
-    }
-  });
-  await h.step('node agents', async () => {
-    for (const n of nodes) {
-      const dir = join(stateDir, 'nodes', n.name);
-      mkdirSync(dir, { recursive: true });
-      const serving = await createKubeletServingCert(join(stateDir, 'pki'), n.name, n.ip);
-      h.start(
-        `node-agent-${n.index}`,
-        [
-          process.execPath,
-          '--import',
-          'tsx',
-          join(repoRoot, 'infra/node-agent/main.ts'),
-          '--lab',
-          spec.name,
-          '--node',
-          n.name,
-          '--ip',
-          n.ip,
-          '--zone',
-          ['lab-a', 'lab-b', 'lab-c'][(n.index - 1) % 3]!,
-          '--kubeconfig',
-          h.kubeconfigs.admin,
-          '--state-dir',
-          dir,
-          '--pod-network',
-          spec.podNetwork,
-          '--dns-ip',
-          valuesOf(n).dns.podNameserver(valuesOf(n).proxy),
-          '--netns',
-          n.netns,
-          '--flannel-subnet-file',
-          flannelSubnetFile(stateDir, n.name),
-          '--tls-cert',
-          serving.cert,
-          '--tls-key',
-          serving.key,
-          '--client-ca',
-          join(stateDir, 'pki', 'ca.crt'),
-        ],
-        { netns: n.netns, netOnly: true },
-      );
-    }
-    await wait('real nodes registered with a podCIDR', async () =>
-      (await podCidrs(h.kc, nodes)).every(Boolean),
-    );
-  });
+  await h.step('real node namespaces', () => createNodeNamespaces(d));
+  await h.step('node agents', () => startNodeAgents(d));
   const withCidr = (await podCidrs(h.kc, nodes)).map((podCidr, i) => ({ ...nodes[i]!, podCidr: podCidr! }));
-  await h.step(`pod network ${spec.podNetwork}`, () => podNetwork.bringUp(ctx, withCidr));
-  await h.step('real nodes Ready', () =>
-    wait('real nodes Ready', async () => {
-      const core = h.kc.makeApiClient(CoreV1Api);
-      const list = await core.listNode({ labelSelector: 'scalelab.io/real-node=true' });
-      return (
-        list.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-          .length === nodes.length
-      );
-    }),
-  );
-  for (const group of groupBy(nodes, (n) => valuesOf(n).proxy)) {
-    const proxy = valuesOf(group[0]!).proxy;
-    await h.step(onNodes(proxy.label(proxySettings), group), () => proxy.bringUp(ctx, group, proxySettings));
-  }
-  await h.step('CoreDNS', async () => {
-    await applyObjects(h.kc, corednsObjects(Math.min(2, nodes.length)));
-    const apps = h.kc.makeApiClient(AppsV1Api);
-    await wait(
-      'CoreDNS ready',
-      async () => {
-        const d = await apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' });
-        return (d.status?.readyReplicas ?? 0) === d.spec?.replicas;
-      },
-      120_000,
+  await h.step(`pod network ${spec.podNetwork}`, () => podNetworks[spec.podNetwork].bringUp(d.ctx, withCidr));
+  await h.step('real nodes Ready', () => waitNodesReady(d));
+  for (const group of groupBy(nodes, (n) => d.valuesOf(n).proxy)) {
+    const proxy = d.valuesOf(group[0]!).proxy;
+    await h.step(onNodes(d, proxy.label(d.proxySettings), group), () =>
+      proxy.bringUp(d.ctx, group, d.proxySettings),
     );
-  });
-  for (const group of groupBy(withCidr, (n) => valuesOf(n).dns)) {
-    const dns = valuesOf(group[0]!).dns;
+  }
+  await h.step('CoreDNS', () => startCoreDns(d));
+  for (const group of groupBy(withCidr, (n) => d.valuesOf(n).dns)) {
+    const dns = d.valuesOf(group[0]!).dns;
     const afterCoreDns = dns.afterCoreDns?.bind(dns);
     if (afterCoreDns)
-      await h.step(onNodes(dns.label(), group), () =>
+      await h.step(onNodes(d, dns.label(), group), () =>
         afterCoreDns(
-          ctx,
-          group.map((node) => ({ node, proxy: valuesOf(node).proxy })),
+          d.ctx,
+          group.map((node) => ({ node, proxy: d.valuesOf(node).proxy })),
         ),
       );
   }
+}
+
+/** The lab's variant labels, joined over the nodes, and each node's own, into the lab state. */
+function recordLabels(d: Dataplane): void {
+  const { state } = d.ctx;
+  const proxyLabel = (n: RealNodeInfo) => d.valuesOf(n).proxy.label(d.proxySettings);
+  const dnsLabel = (n: RealNodeInfo) => d.valuesOf(n).dns.label();
+  state.variantLabels = {
+    podNetwork: podNetworks[state.spec.podNetwork].label(),
+    serviceProxy: distinct(d.nodes.map(proxyLabel)).join(' + '),
+    dns: distinct(d.nodes.map(dnsLabel)).join(' + '),
+  };
+  state.nodeLabels = Object.fromEntries(
+    d.nodes.map((n) => [n.name, { serviceProxy: proxyLabel(n), dns: dnsLabel(n) }]),
+  );
+}
+
+/** A step per value, on its nodes only; a value every node takes keeps its plain label as the step name. */
+function onNodes(d: Dataplane, label: string, group: readonly RealNodeInfo[]): string {
+  return group.length === d.nodes.length ? label : `${label} on ${group.map((n) => n.name).join(', ')}`;
+}
+
+async function createNodeNamespaces(d: Dataplane): Promise<void> {
+  const { state } = d.ctx;
+  await sysctl(labNetns(state.spec.name), { 'net.ipv4.ip_forward': '1' });
+  for (const n of d.nodes) {
+    await createRealNodeNetns(state.spec.name, n);
+    state.netns.push(n.netns);
+  }
+}
+
+/** An agent per node, one after another, then until kcm has given every node its podCIDR. */
+async function startNodeAgents(d: Dataplane): Promise<void> {
+  for (const n of d.nodes) {
+    const { proxy, dns } = d.valuesOf(n);
+    await startNodeAgent(d.ctx, n, dns.podNameserver(proxy));
+  }
+  await d.ctx.wait('real nodes registered with a podCIDR', async () =>
+    (await podCidrs(d.ctx.kc, d.nodes)).every(Boolean),
+  );
+}
+
+function waitNodesReady(d: Dataplane): Promise<void> {
+  return d.ctx.wait('real nodes Ready', async () => {
+    const core = d.ctx.kc.makeApiClient(CoreV1Api);
+    const list = await core.listNode({ labelSelector: 'scalelab.io/real-node=true' });
+    return (
+      list.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+        .length === d.nodes.length
+    );
+  });
+}
+
+/** The cluster's CoreDNS (two replicas, or one on a one-node lab), until every replica is ready. */
+async function startCoreDns(d: Dataplane): Promise<void> {
+  const { kc, wait } = d.ctx;
+  await applyObjects(kc, corednsObjects(Math.min(2, d.nodes.length)));
+  const apps = kc.makeApiClient(AppsV1Api);
+  await wait(
+    'CoreDNS ready',
+    async () => {
+      const dep = await apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' });
+      return (dep.status?.readyReplicas ?? 0) === dep.spec?.replicas;
+    },
+    120_000,
+  );
 }
 
 /** The items grouped by key, groups in the order their first item comes, items in their order. */
