@@ -8,6 +8,7 @@ import type { MeasurementResultOf, VariantResult } from '../runners/results/sche
 import type {
   ConnectSizePoint,
   EndpointChurnFindings,
+  VipMinusDirect,
 } from '../runners/results/details/connection-latency.ts';
 
 export function measurementOf<N extends MeasurementName>(
@@ -108,6 +109,19 @@ export function ruleSetBySize(v: VariantResult): RuleSetPoint[] {
 /** connectionLatency at each rule-set size (details.bySize): latency against the number of Services. */
 export function connectBySize(v: VariantResult): readonly ConnectSizePoint[] {
   return measurementOf(v, 'connectionLatency')?.details?.bySize ?? [];
+}
+
+/** The Service path's cost (VIP − direct connect time, per pair) at each size a paired run measured. */
+export interface ServicePathPoint {
+  readonly phase: string;
+  readonly services: number;
+  readonly cost: VipMinusDirect;
+}
+
+export function servicePathBySize(v: VariantResult): ServicePathPoint[] {
+  return connectBySize(v).flatMap((p) =>
+    p.vipMinusDirect ? [{ phase: p.phase, services: p.services, cost: p.vipMinusDirect }] : [],
+  );
 }
 
 /** Resident memory as a phase ended (controlPlane details.byPhase), at the Services that phase left. */

@@ -49,3 +49,10 @@ test('a worker without histograms (an older agent image) is refused, naming why'
   const { histograms: _, ...old } = worker([1]);
   assert.throws(() => mergeProfileReports([old]), /no histograms \(an older agent image\?\)/);
 });
+
+test("the workers' raw samples are concatenated, series by series", () => {
+  const a = { ...worker([1]), samples: { d: [0.1, -0.2] } };
+  const b = { ...worker([1]), samples: { d: [0.3], e: [1] } };
+  assert.deepEqual(mergeProfileReports([a, b]).samples, { d: [0.1, -0.2, 0.3], e: [1] });
+  assert.equal(mergeProfileReports([worker([1])]).samples, undefined);
+});

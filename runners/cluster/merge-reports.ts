@@ -4,7 +4,8 @@ import type { ProfileReport } from '../traffic/load-profile.ts';
 /**
  * One report from several workers' reports: their HDR histograms added (so percentiles are those of every
  * request, not an average of percentiles), counts summed, thresholds judged again on the merged figures.
- * The histograms are left out of the result: the results file keeps the summaries.
+ * The histograms are left out of the result: the results file keeps the summaries. Raw samples are
+ * concatenated.
  */
 export function mergeProfileReports(reports: readonly ProfileReport[]): ProfileReport {
   const [first] = reports;
@@ -32,5 +33,17 @@ export function mergeProfileReports(reports: readonly ProfileReport[]): ProfileR
     summary,
     thresholds: first.thresholds.map((t) => ({ ...t, ok: thresholdHolds(t.expression, value(t.metric)) })),
     seconds: Math.max(...reports.map((r) => r.seconds)),
+    ...mergedSamples(reports),
   };
+}
+
+/** Every worker's raw samples, series by series (the caller reduces them: they are not for the results file). */
+function mergedSamples(reports: readonly ProfileReport[]): Pick<ProfileReport, 'samples'> {
+  const out: Record<string, number[]> = {};
+  for (const r of reports)
+    for (const [name, values] of Object.entries(r.samples ?? {})) {
+      const series = (out[name] ??= []);
+      for (const v of values) series.push(v);
+    }
+  return Object.keys(out).length ? { samples: out } : {};
 }

@@ -3,7 +3,7 @@
  * load profile in a client pod on real node 1 against a ClusterIP whose endpoints are two agnhost pods on real
  * node 2:
  *  - at the end of every phase when `atEachPhase` (latency against the rule-set size the phase left), and
- *    once after the last phase;
+ *    once after the last phase; each VIP connection paired with one straight to a pod (connection-pairs.ts);
  *  - then straight to one pod's IP: the VIP's cost, and with no other Services the agent's own overhead;
  *  - then the cross-check: the agent at a constant rate and upstream vegeta at the same rate, same target;
  *  - then, when `endpointChurn`, a rolling update of the target's pods under a 5 ms probe: hits on removed
@@ -19,6 +19,7 @@ import type { VegetaReport } from '../traffic/commands/vegeta.ts';
 import { runAgentJob } from '../cluster/agent-job.ts';
 import { connectJob, connTarget, rateJob, vegetaJob } from './connection-objects.ts';
 import { mergeProfileReports } from '../cluster/merge-reports.ts';
+import { vipMinusDirectOf, withoutSamples } from './connection-pairs.ts';
 import { measureEndpointChurn, type EndpointChurnFindings } from './endpoint-churn-traffic.ts';
 import { createTarget, deleteTarget, type TargetAddresses, type TargetApis } from './connection-target.ts';
 
@@ -116,11 +117,25 @@ async function serviceCount(core: CoreV1Api): Promise<number> {
   return page.items.length + (page.metadata?.remainingItemCount ?? 0);
 }
 
-/** Latency through the VIP against the rule set as it is now. */
+/**
+ * Latency through the VIP against the rule set as it is now, each connection paired with one straight to a
+ * pod from the same VU (connection-pairs.ts): the Service path's cost net of the client's floor.
+ */
 async function measureAtSize(run: ConnectionRun, phase: string): Promise<void> {
   const { bySize, reports } = run.found;
   const services = await serviceCount(run.apis.core);
-  const r = await connect(run, clientJob(run, `conn-client-${bySize.length}`, `${run.at.vip}:80`));
+  const direct = `${run.at.podIp}:8080`;
+  const job = connectJob(
+    run.ctx.target,
+    run.ctx.runId,
+    run.params,
+    `conn-client-${bySize.length}`,
+    `${run.at.vip}:80`,
+    {
+      direct,
+    },
+  );
+  const r = await connect(run, job);
   const t = r.summary.trends;
   bySize.push({
     phase,
@@ -134,8 +149,9 @@ async function measureAtSize(run: ConnectionRun, phase: string): Promise<void> {
     firstByteP50Ms: t.http_req_waiting.p50,
     firstByteP90Ms: t.http_req_waiting.p90,
     firstByteP99Ms: t.http_req_waiting.p99,
+    vipMinusDirect: vipMinusDirectOf(r, direct),
   });
-  reports.viaVip = r;
+  reports.viaVip = withoutSamples(r);
 }
 
 /** The agent at a constant rate, then vegeta at the same rate, against the same VIP. */

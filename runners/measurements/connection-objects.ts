@@ -14,8 +14,12 @@ import type { MeasurementParams } from '../../scenarios/schema.ts';
 type ConnectionLatencyParams = MeasurementParams<'connectionLatency'>;
 
 export const connTarget = 'conn-target';
-/** The agent's own profile (runners/traffic/profiles/connect.ts), named so any agent image has it. */
+/**
+ * The agent's own profiles (runners/traffic/profiles/), named so any agent image has them: `connect` through
+ * one address; `connect-paired` through the VIP and straight to a pod in turn, per pair.
+ */
 const profile = 'connect';
+const pairedProfile = 'connect-paired';
 
 const clientNode = (t: ClusterTarget) => t.nodes[0]?.name ?? '<node 1>';
 const serverNode = (t: ClusterTarget) => t.nodes[1]?.name ?? '<node 2>';
@@ -48,7 +52,8 @@ export function connTargetService(target: ClusterTarget, runId: string): V1Servi
 
 /**
  * The connect profile against hostPort as a Job of `workers` workers sharing the VUs and the rate (each
- * worker's share rounded up); their histograms are merged afterwards.
+ * worker's share rounded up); their histograms are merged afterwards. With `direct` (a pod's IP:port), the
+ * paired profile: every VIP connection has one to that pod beside it.
  */
 export function connectJob(
   target: ClusterTarget,
@@ -56,11 +61,12 @@ export function connectJob(
   params: ConnectionLatencyParams,
   name: string,
   hostPort: string,
-  o: { rate?: number; vus?: number } = {},
+  o: { rate?: number; vus?: number; direct?: string } = {},
 ): V1Job {
   const workers = target.options.workers;
   const share = (total: number) => String(Math.max(1, Math.ceil(total / workers)));
-  const args = ['run', '--profile', profile, '--env', `TARGET=${hostPort}`];
+  const args = ['run', '--profile', o.direct ? pairedProfile : profile, '--env', `TARGET=${hostPort}`];
+  if (o.direct) args.push('--env', `DIRECT=${o.direct}`);
   args.push('--vus', share(o.vus ?? params.vus), '--duration', `${params.seconds}s`);
   if (o.rate) args.push('--rate', share(o.rate));
   return agentJob(target, runId, { name, node: clientNode(target), args, parallelism: workers });
@@ -108,7 +114,7 @@ export function plannedConnectionObjects(
   return [
     connTargetDeployment(target, runId),
     connTargetService(target, runId),
-    ...sizes.map((name) => connectJob(target, runId, p, name, `${vip}:80`)),
+    ...sizes.map((name) => connectJob(target, runId, p, name, `${vip}:80`, { direct: `${podIp}:8080` })),
     connectJob(target, runId, p, 'conn-client-direct', `${podIp}:8080`),
     ...(p.crossCheckRate > 0 ? [rateJob(target, runId, p, vip), vegetaJob(target, runId, p, vip)] : []),
     ...(p.endpointChurn ? [churnProbePod(target, runId, vip)] : []),

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { parseDuration, runProfile } from './load-profile.ts';
 import * as connect from './profiles/connect.ts';
+import * as paired from './profiles/connect-paired.ts';
 
 test('durations read as k6 writes them', () => {
   assert.equal(parseDuration('500ms'), 500);
@@ -68,5 +69,26 @@ test('a constant arrival rate starts iterations on schedule, whatever the latenc
     );
   } finally {
     server.close();
+  }
+});
+
+test('the paired profile counts only the VIP side in the metrics and keeps one difference per pair', async () => {
+  const vipServer = createServer((_req, res) => res.end('pod-a')).listen(0, '127.0.0.1');
+  const podServer = createServer((_req, res) => res.end('pod-a')).listen(0, '127.0.0.1');
+  await Promise.all([once(vipServer, 'listening'), once(podServer, 'listening')]);
+  const at = (s: typeof vipServer) => `127.0.0.1:${(s.address() as { port: number }).port}`;
+  try {
+    const r = await runProfile(
+      { options: { ...paired.options, duration: undefined, iterations: 30 }, default: paired.default },
+      { TARGET: at(vipServer), DIRECT: at(podServer) },
+    );
+    assert.equal(r.summary.http_reqs, 30, 'the direct requests are not in the metrics');
+    assert.equal(r.samples?.vip_minus_direct_connecting?.length, 30);
+    assert.ok(r.samples!.vip_minus_direct_connecting!.every(Number.isFinite));
+    // Both answer "pod-a": every pair reached the same backend.
+    assert.deepEqual(new Set(r.samples?.vip_reached_direct_pod), new Set([1]));
+  } finally {
+    vipServer.close();
+    podServer.close();
   }
 });

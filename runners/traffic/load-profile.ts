@@ -30,7 +30,16 @@ export interface VirtualUser {
   readonly id: number;
   readonly iteration: number;
   readonly env: Readonly<Record<string, string>>;
-  get(url: string): Promise<RequestTimings>;
+  /**
+   * A timed GET on a new connection, recorded in the k6 metrics unless `tracked` is false (a paired profile's
+   * reference requests, which must not mix into the figures of the target it is paired with).
+   */
+  get(url: string, options?: { tracked?: boolean }): Promise<RequestTimings>;
+  /**
+   * Keeps a raw value (ms) in the report's `samples[name]`, for statistics a histogram cannot give: signed
+   * values, the order statistics of a per-pair difference. At most 200,000 a series per worker.
+   */
+  sample(name: string, value: number): void;
 }
 
 export interface ProfileModule {
@@ -44,7 +53,11 @@ export interface ProfileReport {
   readonly seconds: number;
   /** The trends' HDR histograms (compressed base64), so the harness can merge workers' reports. */
   readonly histograms?: Record<TrendName, string>;
+  /** What the profile kept with vu.sample(), by name, in the order taken. */
+  readonly samples?: Record<string, number[]>;
 }
+
+const maxSamples = 200_000;
 
 export function parseDuration(d: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(d.trim());
@@ -59,6 +72,7 @@ export async function runProfile(
   signal?: AbortSignal,
 ): Promise<ProfileReport> {
   const metrics = new AgentMetrics();
+  const samples: Record<string, number[]> = {};
   const o = p.options;
   const t0 = performance.now();
   const stages = o.stages ?? [{ duration: o.duration ?? '0s', target: o.vus ?? 1 }];
@@ -85,10 +99,14 @@ export async function runProfile(
         id,
         iteration,
         env,
-        get: async (url) => {
+        get: async (url, options) => {
           const t = await timedGet(url);
-          metrics.addRequest(t);
+          if (options?.tracked !== false) metrics.addRequest(t);
           return t;
+        },
+        sample: (name, value) => {
+          const series = (samples[name] ??= []);
+          if (series.length < maxSamples) series.push(value);
         },
       })
       .catch(() => {});
@@ -130,6 +148,7 @@ export async function runProfile(
     thresholds,
     seconds: Math.round(performance.now() - t0) / 1000,
     histograms: metrics.histograms(),
+    ...(Object.keys(samples).length ? { samples } : {}),
   };
 }
 

@@ -109,6 +109,14 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     assert.ok((m.connectionLatency!.vegetaP50Ms ?? 0) > 0, 'vegeta ran against the same target');
     assert.ok((m.connectionLatency!.agentAtRateP50Ms ?? 0) > 0, 'and the agent at the same rate');
     assert.notEqual(m.connectionLatency!.churnErrorRate, null, 'the endpoint rollout was probed');
+    // Each VIP connection had one straight to a pod beside it: the Service path's cost per pair, with its interval.
+    const paired = measurementOf(v!, 'connectionLatency')!.details!.bySize[0]!.vipMinusDirect!;
+    assert.ok(paired.pairs > 100, JSON.stringify(paired));
+    assert.ok(
+      paired.lowMs! <= paired.medianMs! && paired.medianMs! <= paired.highMs!,
+      JSON.stringify(paired),
+    );
+    assert.ok(paired.confidence! >= 0.95, JSON.stringify(paired));
     // Thousands of connections went through node 1: its table held entries, far below its size.
     const ct = m.conntrackOccupancy!;
     assert.ok((ct.conntrackEntriesMax ?? 0) > 0 && (ct.conntrackSamples ?? 0) >= 4, JSON.stringify(ct));

@@ -4,6 +4,28 @@ import { anyJson, list, nullable, openObject } from '../../../scenarios/schema-k
 
 const ms = number({ min: 0, unit: 'ms' });
 
+/**
+ * The Service path's own cost at one size: connections through the VIP and straight to a backend pod taken in
+ * pairs by the same VU, in random order; the median of the per-pair differences of connect time (VIP −
+ * direct) with its distribution-free interval (the sign test inverted: runners/measurements/median-interval.ts).
+ * Null figures: fewer pairs than the interval needs (6 at 95%).
+ */
+export const vipMinusDirect = openObject(
+  {
+    pairs: number({ min: 0 }),
+    medianMs: nullable(number({ unit: 'ms' })),
+    lowMs: nullable(number({ unit: 'ms' })),
+    highMs: nullable(number({ unit: 'ms' })),
+    /** The interval's exact coverage (at least 0.95). */
+    confidence: nullable(number({ min: 0, max: 1 })),
+    /** The pod the direct side connected to (IP:port); the VIP may pick it or the other. */
+    directTarget: string(),
+    /** Of the pairs, the share where the VIP's connection reached that same pod. */
+    sameBackendShare: nullable(number({ min: 0, max: 1 })),
+  },
+  'connect time through the VIP minus straight to a backend pod, per pair',
+);
+
 /** New connections through the VIP at one rule-set size (after one phase). */
 export const connectSizePoint = openObject({
   phase: string(),
@@ -17,6 +39,8 @@ export const connectSizePoint = openObject({
   firstByteP50Ms: ms,
   firstByteP90Ms: ms,
   firstByteP99Ms: ms,
+  /** Absent from runs before 2026-12 (the VIP alone, unpaired). */
+  vipMinusDirect: optional(vipMinusDirect),
 });
 
 /** A probe's connections while the target's pods were rolled. */
@@ -45,5 +69,6 @@ export const connectionLatencyDetails = openObject({
 });
 
 export type ConnectSizePoint = Infer<typeof connectSizePoint>;
+export type VipMinusDirect = Infer<typeof vipMinusDirect>;
 export type EndpointChurnFindings = Infer<typeof endpointChurnFindings>;
 export type ConnectionLatencyDetails = Infer<typeof connectionLatencyDetails>;
