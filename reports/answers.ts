@@ -13,6 +13,8 @@ import { countedReps, groupState, median, proxyLabel, type ScenarioGroup } from 
 import { formatByKey, formatCount, formatMs, formatRate, plural } from './format.ts';
 import { upgradeAnswer } from './upgrade-answer.ts';
 import type { Answer } from './section-types.ts';
+import { pairedComparisons, roundFigures, type RoundFigure } from './paired.ts';
+import { pairedAnswer } from './paired-answer.ts';
 import { withoutVersion } from './versions.ts';
 import type { MeasurementName } from '../scenarios/schema.ts';
 
@@ -28,20 +30,25 @@ export function answers(s: ScenarioGroup): Answer[] {
     ...(upgrade ? [upgrade] : []),
     {
       question: 'Which proxy mode?',
-      ...compareAxis(s, 'mode', proxyLabel, [
-        { label: 'rule sync p50', measurement: 'ruleSync', key: 'syncP50Ms' },
-        {
-          label: 'network programming p99 (kube-proxy metric)',
-          measurement: 'networkProgrammingLatency',
-          key: 'kubeProxyP99Ms',
-        },
-        {
-          label: 'programming seen by the probe, p50',
-          measurement: 'networkProgrammingLatency',
-          key: 'probeAddP50Ms',
-        },
-        { label: 'new-connection p50', measurement: 'connectionLatency', key: 'connectP50Ms' },
-      ]),
+      ...(pairedOn(s, 'mode', proxyLabel, [
+        roundFigures.ruleSyncP50,
+        roundFigures.connectP50,
+        roundFigures.connectP99,
+      ]) ??
+        compareAxis(s, 'mode', proxyLabel, [
+          { label: 'rule sync p50', measurement: 'ruleSync', key: 'syncP50Ms' },
+          {
+            label: 'network programming p99 (kube-proxy metric)',
+            measurement: 'networkProgrammingLatency',
+            key: 'kubeProxyP99Ms',
+          },
+          {
+            label: 'programming seen by the probe, p50',
+            measurement: 'networkProgrammingLatency',
+            key: 'probeAddP50Ms',
+          },
+          { label: 'new-connection p50', measurement: 'connectionLatency', key: 'connectP50Ms' },
+        ])),
     },
     {
       question: 'Which pod network?',
@@ -54,6 +61,26 @@ export function answers(s: ScenarioGroup): Answer[] {
     { question: 'Does the node-local DNS cache pay off?', ...nodelocalAnswer(s) },
     { question: 'At this scale?', ...scaleAnswer(s) },
   ];
+}
+
+/**
+ * The answer from variants that ran side by side and differ on this axis alone, when the run has them:
+ * paired by round (reports/paired.ts), never pooled with variants of other labs.
+ */
+function pairedOn(
+  s: ScenarioGroup,
+  axis: string,
+  valueOf: (v: Variant) => string,
+  figures: RoundFigure[],
+): Omit<Answer, 'question'> | undefined {
+  const rest = (v: Variant) => {
+    const others = { ...v, proxyMode: '', iptablesBackend: '', dns: '' };
+    return JSON.stringify(
+      axis === 'mode' ? { ...others, dns: v.dns } : { ...others, proxyMode: proxyLabel(v) },
+    );
+  };
+  const found = pairedComparisons(s.runs, valueOf, (a, b) => rest(a) === rest(b), figures);
+  return found.length ? pairedAnswer(axis, found) : undefined;
 }
 
 function compareAxis(
@@ -152,17 +179,24 @@ function nodelocalAnswer(s: ScenarioGroup): Omit<Answer, 'question'> {
       detail: 'NodeLocal DNSCache ran, but the scenario has no dns measurement.',
     };
   const dns = (label: string, key: string): AxisFigure => ({ label, measurement: 'dns', key });
-  const answer = compareAxis(s, 'DNS mode', (v) => v.dns, [
-    dns('DNS failure rate', 'failureRate'),
-    dns('lookup p99', 'p99Ms'),
-    dns('lookup p50', 'p50Ms'),
-    dns('failure rate in steady state', 'steadyFailureRate'),
-    dns('failure rate, CoreDNS rollout', 'rolloutFailureRate'),
-    dns('failure rate, a CoreDNS killed', 'killedFailureRate'),
-    dns('failure rate, every CoreDNS down', 'downFailureRate'),
-    dns('CoreDNS requests/s', 'corednsRequestsPerSecond'),
-    dns('conntrack UDP/53 entries (max)', 'conntrackDnsEntriesMax'),
+  const paired = pairedOn(s, 'DNS mode', (v) => v.dns, [
+    roundFigures.dnsP50,
+    roundFigures.dnsP99,
+    roundFigures.dnsFailureRate,
   ]);
+  const answer =
+    paired ??
+    compareAxis(s, 'DNS mode', (v) => v.dns, [
+      dns('DNS failure rate', 'failureRate'),
+      dns('lookup p99', 'p99Ms'),
+      dns('lookup p50', 'p50Ms'),
+      dns('failure rate in steady state', 'steadyFailureRate'),
+      dns('failure rate, CoreDNS rollout', 'rolloutFailureRate'),
+      dns('failure rate, a CoreDNS killed', 'killedFailureRate'),
+      dns('failure rate, every CoreDNS down', 'downFailureRate'),
+      dns('CoreDNS requests/s', 'corednsRequestsPerSecond'),
+      dns('conntrack UDP/53 entries (max)', 'conntrackDnsEntriesMax'),
+    ]);
   // The cache's own figures have nothing to compare with in coredns mode: stated, not ranked.
   const own = (key: string) =>
     median(

@@ -2,6 +2,7 @@
  * The measurement sections of a scenario: charts, the tables that go with them, and a plain sentence where the
  * run has no data for a chart (an older run, or a measurement the scenario did not ask for).
  */
+import { servicePathTable } from './service-path-table.ts';
 import type { VariantResult } from '../runners/results/schema.ts';
 import type { Chart } from './charts.ts';
 import type { Section, Table } from './section-types.ts';
@@ -50,7 +51,7 @@ export async function sections(s: ScenarioGroup, prefix: string): Promise<Sectio
               ? `Connection latency was measured at one size only (${formatCount(sizes(g, connectBySize)[0])} Services): there is no curve against size to draw.`
               : 'Latency against the number of Services needs per-size figures (connectionLatency details.bySize); this run measured once, after the phases, at the size they left.',
           ],
-    tables: [churnConnectionsTable(g)].filter((t) => t !== undefined),
+    tables: [servicePathTable(g), churnConnectionsTable(g)].filter((t) => t !== undefined),
   });
 
   const programming = await programmingChart(g);

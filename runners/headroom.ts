@@ -88,7 +88,7 @@ async function runStep(
       await m.start();
     }
     for (const phase of stepPhases(scenario, h, value)) {
-      const r = await runPhase(phase, env, started, `${phase.name}@${value}`);
+      const r = await runPhase(phase, env, [started], `${phase.name}@${value}`);
       result.phases.push(r.result);
       save();
       dead = r.dead;

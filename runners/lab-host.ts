@@ -1,8 +1,12 @@
 /**
- * The local lab as a variant's host: a lab brought up fresh for each variant under one name (the previous
- * variant's taken down first), the variant's values as its settings; taken down at the end of the run.
+ * The local lab as the host: a lab brought up fresh for each planned lab under one name (the previous one taken
+ * down first), taken down at the end of the run. One variant: its values are the lab's settings. Several side
+ * by side (variants.sideBySide): each gets `nodesPerVariant` real nodes running its proxy and DNS values
+ * (`--node-values`), and a namespace of its own for what its measurements create.
  */
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Scenario } from '../scenarios/schema.ts';
+import type { PlannedLab } from '../scenarios/lab-groups.ts';
 import { peakServices } from '../scenarios/peak-services.ts';
 import { labUp } from '../infra/lab/local.ts';
 import { loadKubeconfig } from '../infra/lab/kubeconfig.ts';
@@ -10,30 +14,37 @@ import { labDown } from '../infra/lab/down.ts';
 import { parseLabUpOptions } from '../infra/lab/spec.ts';
 import { keepLabArtifacts } from '../infra/lab/artifacts.ts';
 import { labTarget } from './cluster/target.ts';
+import { variantView } from './variant-view.ts';
 import type { VariantHost } from './variant-host.ts';
 
 export function labHost(scenario: Scenario, labName: string): VariantHost {
   return {
-    async open({ run, result, log, signal }) {
+    async open({ lab, results, log, signal }) {
       await labDown(labName, log);
-      const spec = parseLabUpOptions({
-        name: labName,
-        fakeNodes: String(scenario.cluster.fakeNodes),
-        nodeLeaseSeconds: String(scenario.cluster.nodeLeaseSeconds),
-        realNodes: String(scenario.cluster.realNodes),
-        podNetwork: run.variant.podNetwork,
-        proxyMode: run.variant.proxyMode,
-        iptablesBackend: run.variant.iptablesBackend,
-        dns: run.variant.dns,
-        kubernetesVersion: run.variant.kubernetesVersion,
-        maxServices: String(peakServices(scenario)),
-      });
-      const state = await labUp(spec, log, signal);
-      result.lab = { flags: state.flags, configFiles: state.configFiles, stepSeconds: state.stepSeconds };
+      const state = await labUp(labSpec(scenario, labName, lab), log, signal);
+      const kc = loadKubeconfig(state);
+      for (const r of results)
+        r.lab = { flags: state.flags, configFiles: state.configFiles, stepSeconds: state.stepSeconds };
+      const shared = lab.runs.length > 1;
+      const views = shared
+        ? await Promise.all(
+            lab.runs.map(async (_, k) => {
+              const namespace = `side-${k + 1}`;
+              await createNamespace(kc, namespace);
+              return variantView(state, k, lab.nodesPerVariant, namespace);
+            }),
+          )
+        : [{ target: labTarget(state), state }];
+      if (shared)
+        results.forEach((r, k) => {
+          const others = results.filter((o) => o !== r).map((o) => o.id);
+          const nodes = views[k]!.target.nodes.map((n) => n.name);
+          r.sideBySide = { lab: 0, with: others, nodes };
+        });
       return {
-        kc: loadKubeconfig(state),
-        target: labTarget(state),
+        kc,
         state,
+        views,
         namespace: 'default',
         bindToFakeNodes: scenario.cluster.fakeNodes,
         fakeNodes: scenario.cluster.fakeNodes,
@@ -41,10 +52,37 @@ export function labHost(scenario: Scenario, labName: string): VariantHost {
       };
     },
     keepEvidence: (dir) => keepLabArtifacts(labName, dir),
-    // The lab stays up until the next variant's open: its logs are the evidence of what just ran.
+    // The lab stays up until the next lab's open: its logs are the evidence of what just ran.
     close: async () => {},
     closeRun: async (log) => {
       await labDown(labName, log);
     },
   };
+}
+
+/** `lab up`'s options for a planned lab: the variant's values, or each variant's on its own nodes. */
+function labSpec(scenario: Scenario, name: string, lab: PlannedLab) {
+  const [first] = lab.runs;
+  const v = first!.variant;
+  const perNode = lab.runs.flatMap((r) =>
+    Array.from({ length: lab.nodesPerVariant }, () => `${r.variant.proxyMode}/${r.variant.dns}`),
+  );
+  return parseLabUpOptions({
+    name,
+    fakeNodes: String(scenario.cluster.fakeNodes),
+    nodeLeaseSeconds: String(scenario.cluster.nodeLeaseSeconds),
+    realNodes: String(lab.nodesPerVariant * lab.runs.length),
+    podNetwork: v.podNetwork,
+    iptablesBackend: v.iptablesBackend,
+    kubernetesVersion: v.kubernetesVersion,
+    maxServices: String(peakServices(scenario)),
+    ...(lab.runs.length > 1 ? { nodeValues: perNode.join(',') } : { proxyMode: v.proxyMode, dns: v.dns }),
+  });
+}
+
+async function createNamespace(kc: KubeConfig, name: string): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name } } }).catch((err: { code?: number }) => {
+    if (err.code !== 409) throw err;
+  });
 }

@@ -28,13 +28,14 @@ export interface PhaseEnv {
 }
 
 /**
- * Runs the phase and marks the measurements at its end. `dead` names the lab daemons no longer running (killed
+ * Runs the phase and marks the measurements at its end: each variant's in turn, the variants' at once (side by
+ * side, their snapshots are taken in the same seconds). `dead` names the lab daemons no longer running (killed
  * by a fault or died): the caller records the phase, then fails the variant with them.
  */
 export async function runPhase(
   phase: Phase,
   env: PhaseEnv,
-  measurements: readonly Measurement[],
+  measurements: readonly (readonly Measurement[])[],
   name = phase.name,
 ): Promise<{ result: PhaseResult; dead: string[] }> {
   const { state, kc, log, signal } = env;
@@ -71,7 +72,12 @@ export async function runPhase(
         message: `${name}: ${c.errors} API errors in ${c.kind} churn, e.g. ${c.firstErrors[0]}`,
       });
   const dead = state ? deadComponents(state, env.faults) : [];
-  if (!dead.length) for (const m of measurements) await m.mark?.(name);
+  if (!dead.length)
+    await Promise.all(
+      measurements.map(async (ofVariant) => {
+        for (const m of ofVariant) await m.mark?.(name);
+      }),
+    );
   const result: PhaseResult = {
     name,
     churn,

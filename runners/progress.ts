@@ -5,6 +5,7 @@
  * and are not in the plan, so that first figure is a floor. Once variants have finished, their measured mean
  * is the better guide and replaces it.
  */
+import { phaseRounds } from '../scenarios/rounds.ts';
 import type { Phase, Scenario } from '../scenarios/schema.ts';
 import { schedule, seededRandom } from './churn/pacers.ts';
 import { stepPhases, stepValues } from '../scenarios/headroom-plan.ts';
@@ -18,7 +19,7 @@ export function plannedPhaseSeconds(s: Scenario): number {
 
 function phasesSeconds(phases: readonly Phase[], seed: number): number {
   const random = seededRandom(seed);
-  return phases.reduce((sum, p) => {
+  return phaseRounds(phases).reduce((sum, { phase: p }) => {
     const churn = Math.max(0, ...p.churn.map((c) => schedule(c.pace, c.count, random).at(-1) ?? 0));
     const faults = Math.max(0, ...p.faults.map((f) => f.afterSeconds));
     return sum + Math.max(churn, faults) + p.holdSeconds;

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { LoadedScenario } from '../scenarios/load.ts';
-import type { PlannedRun } from '../scenarios/plan.ts';
+import type { PlannedLab } from '../scenarios/lab-groups.ts';
 import type { Log } from './events.ts';
 import { seededRandom } from './churn/pacers.ts';
 import { ResultsWriter } from './results/writer.ts';
@@ -18,7 +18,7 @@ import {
   type VariantResult,
 } from './results/schema.ts';
 import { exitCodeOf } from './run-outcome.ts';
-import { runVariant } from './run-variant.ts';
+import { runLab } from './run-lab.ts';
 import type { VariantHost } from './variant-host.ts';
 
 /** What a target knows of itself before the run: the machine, versions, packages, variants it cannot run. */
@@ -33,7 +33,7 @@ export async function runPlan(
   loaded: LoadedScenario,
   outDir: string,
   head: RunHead,
-  runs: readonly PlannedRun[],
+  labs: readonly PlannedLab[],
   host: VariantHost,
   log: Log,
   signal: AbortSignal,
@@ -63,12 +63,19 @@ export async function runPlan(
   log({ kind: 'info', message: `results: ${path}` });
   const random = seededRandom(scenario.seed);
   try {
-    for (const [i, run] of runs.entries()) {
+    for (const [i, lab] of labs.entries()) {
       signal.throwIfAborted();
-      const step = `[${i + 1}/${runs.length}] variant ${run.id}`;
+      const ids = lab.runs.map((r) => r.id).join(' + ');
+      const step = `[${i + 1}/${labs.length}] ${lab.runs.length > 1 ? `variants ${ids} side by side` : `variant ${ids}`}`;
       log({ kind: 'step', step, status: 'start' });
-      const v = await runVariant(scenario, run, host, writer, random, log, signal);
-      log({ kind: 'step', step, status: v.status === 'failed' ? 'fail' : 'done', detail: v.status });
+      const vs = await runLab(scenario, lab, i + 1, host, writer, random, log, signal);
+      const failed = vs.some((v) => v.status === 'failed');
+      log({
+        kind: 'step',
+        step,
+        status: failed ? 'fail' : 'done',
+        detail: vs.map((v) => v.status).join(', '),
+      });
     }
     // A variant stops itself on an interrupt; the run as a whole must still say it was interrupted.
     signal.throwIfAborted();

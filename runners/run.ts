@@ -34,5 +34,5 @@ export async function runScenario(
     debianPackages: await installedVersions(versions.debian),
     skipped: plan.skipped,
   };
-  return runPlan(loaded, outDir, head, plan.runs, labHost(scenario, labName), log, signal);
+  return runPlan(loaded, outDir, head, plan.labs, labHost(scenario, labName), log, signal);
 }

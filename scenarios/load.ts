@@ -4,6 +4,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { scenarioSchema, type Scenario } from './schema.ts';
 import type { Issue, Path } from './schema-kit.ts';
 import { kubernetesVersionIssues } from './kubernetes-versions.ts';
+import { sideBySideIssues } from './side-by-side-issues.ts';
 import { headroomIssues } from './headroom-plan.ts';
 import { applyOverrides, overrideAt, type Override } from './overrides.ts';
 
@@ -160,6 +161,7 @@ export function loadScenario(
 function semanticIssues(s: Scenario): Issue[] {
   const issues: Issue[] = [];
   issues.push(...kubernetesVersionIssues(s));
+  issues.push(...sideBySideIssues(s));
   const seen = new Set<string>();
   s.phases.forEach((p, i) => {
     if (seen.has(p.name))

@@ -1,4 +1,5 @@
 import type { Scenario } from './schema.ts';
+import { groupLabs, type PlannedLab } from './lab-groups.ts';
 import type { HostFacts } from '../infra/lab/host-facts.ts';
 import type { LabSpec } from '../infra/lab/state.ts';
 import { kubernetesVersions } from '../infra/versions.ts';
@@ -10,11 +11,8 @@ import { dnsValues } from '../infra/variants/dns.ts';
 export type { Variant } from '../runners/results/definition.ts';
 import type { Variant } from '../runners/results/definition.ts';
 
-export interface PlannedRun {
-  readonly id: string;
-  readonly variant: Variant;
-  readonly repetition: number;
-}
+export type { PlannedRun } from './planned-run.ts';
+import type { PlannedRun } from './planned-run.ts';
 
 export interface SkippedVariant {
   readonly id: string;
@@ -25,6 +23,8 @@ export interface SkippedVariant {
 export interface Plan {
   readonly runs: readonly PlannedRun[];
   readonly skipped: readonly SkippedVariant[];
+  /** The labs the runs take, in order: one per run, or several runs side by side (variants.sideBySide). */
+  readonly labs: readonly PlannedLab[];
 }
 
 /**
@@ -71,7 +71,7 @@ export function expandPlan(
     for (let r = 1; r <= s.repetitions; r++)
       runs.push({ id: s.repetitions > 1 ? `${id}#${r}` : id, variant, repetition: r });
   }
-  return { runs, skipped };
+  return { runs, skipped, labs: groupLabs(s, runs) };
 }
 
 /**

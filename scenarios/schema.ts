@@ -86,6 +86,11 @@ const phase = object({
   churn: optional(array(churn), []),
   holdSeconds: optional(number({ min: 0, max: 3600, unit: 'seconds' }), 0),
   faults: optional(array(fault), []),
+  /**
+   * Rounds: the phase runs this many times in a row (`<name>-r1`, `<name>-r2`, …), each a phase of its own in
+   * every measurement's per-phase figures, so variants side by side get one paired observation per round.
+   */
+  repeat: optional(number({ min: 1, max: 100, integer: true }), 1),
 });
 
 /** Each measurement's parameters, keyed by its name (the scenario's `measurements[].name`). */
@@ -202,6 +207,12 @@ export const scenarioSchema = object(
       ),
       /** matrix: every combination; one-at-a-time: the first of each axis, then one axis changed at a time. */
       design: optional(oneOf(['matrix', 'one-at-a-time']), 'matrix'),
+      /**
+       * Variants that differ only in what a node can differ in (proxyMode, dns) share one lab, each on its own
+       * cluster.realNodes real nodes, measured in the same seconds (scenarios/lab-groups.ts): one control plane,
+       * background and churn, paired figures per round. Other axes still get a lab each.
+       */
+      sideBySide: optional(boolean(), false),
     }),
     background: optional(
       object({

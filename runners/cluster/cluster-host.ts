@@ -33,7 +33,11 @@ export function clusterHost(
   /** The variant's namespaces: its own first, then the spread background's (background.namespaces). */
   let namespaces: string[] = [];
   return {
-    async open({ result, runId, log }) {
+    async open({ lab, results, runId, log }) {
+      const [result] = results;
+      // A cluster's nodes run what the cluster runs: it hosts one variant at a time (plan never groups them).
+      if (lab.runs.length !== 1 || !result)
+        throw new Error(`a cluster hosts one variant at a time, not ${lab.runs.length} side by side`);
       namespaces = [];
       const namespace = await createRunNamespace(kc, runId);
       const b = scenario.background;
@@ -56,12 +60,12 @@ export function clusterHost(
       };
       log({ kind: 'info', message: `namespace ${namespace}; nodes ${result.cluster.nodes.join(', ')}` });
       // No fake-node count to watch: the cluster's nodes are not the harness's to judge.
-      return { kc, target, namespace, bindToFakeNodes: 0, fakeNodes: 0, versions: {} };
+      return { kc, views: [{ target }], namespace, bindToFakeNodes: 0, fakeNodes: 0, versions: {} };
     },
     keepEvidence: async (dir) => {
       if (namespaces.length) await keepNamespaceArtifacts(kc, namespaces, dir);
     },
-    close: (result, log) => deleteNamespaces(kc, namespaces, result, log),
+    close: (results, log) => deleteNamespaces(kc, namespaces, results[0]!, log),
     closeRun: async () => {},
   };
 }

@@ -52,5 +52,7 @@ export async function runScenarioOnCluster(
     debianPackages: {},
     skipped: [],
   };
-  return runPlan(loaded, outDir, head, runs, clusterHost(scenario, kc, facts, opts), log, signal);
+  // The cluster's nodes run what the cluster runs: one variant, each repetition in a namespace of its own.
+  const labs = runs.map((r) => ({ runs: [r], nodesPerVariant: scenario.cluster.realNodes, why: '' }));
+  return runPlan(loaded, outDir, head, labs, clusterHost(scenario, kc, facts, opts), log, signal);
 }

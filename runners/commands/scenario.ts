@@ -131,12 +131,20 @@ function planOf(
     `  cluster: ${scenario.cluster.fakeNodes} fake nodes, ${scenario.cluster.realNodes} real nodes; background ${scenario.background.services} Services × ${scenario.background.endpointsPerService} endpoints on ${backgroundPods(scenario.background)} kwok pods`,
   );
   out.push(`  kubernetes: ${scenarioKubernetesVersions(scenario).join(', ')}`);
-  for (const r of plan.runs) out.push(`  run   ${r.id}`);
+  if (scenario.variants.sideBySide)
+    plan.labs.forEach((lab, i) => {
+      out.push(`  lab ${i + 1}: ${lab.why}`);
+      lab.runs.forEach((r, k) => {
+        const first = k * lab.nodesPerVariant + 1;
+        out.push(`    run   ${r.id} (real nodes ${first}–${first + lab.nodesPerVariant - 1})`);
+      });
+    });
+  else for (const r of plan.runs) out.push(`  run   ${r.id}`);
   for (const s of plan.skipped) out.push(`  skip  ${s.id}: ${s.reason}`);
   const notBuilt = notBuiltForPlan(plan);
   for (const n of notBuilt) out.push(`  build ${n} (run refuses until then)`);
   out.push(
-    `  phases: ${scenario.phases.map((p) => p.name).join(' → ')} (at least ${minutes(phaseSeconds)} per run by their paces and holds)`,
+    `  phases: ${scenario.phases.map((p) => (p.repeat > 1 ? `${p.name} ×${p.repeat}` : p.name)).join(' → ')} (at least ${minutes(phaseSeconds)} per run by their paces and holds)`,
   );
   if (scenario.headroom) {
     const h = scenario.headroom;
@@ -152,6 +160,11 @@ function planOf(
     overrides: loaded.overrides,
     kubernetes: scenarioKubernetesVersions(scenario),
     runs: plan.runs,
+    labs: plan.labs.map((l) => ({
+      runs: l.runs.map((r) => r.id),
+      nodesPerVariant: l.nodesPerVariant,
+      why: l.why,
+    })),
     skipped: plan.skipped,
     phases: scenario.phases.map((p) => p.name),
     plannedPhaseSecondsPerRun: phaseSeconds,

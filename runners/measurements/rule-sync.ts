@@ -149,9 +149,12 @@ async function dumpAndCount(lab: Lab, n: RealNodeInfo): Promise<{ counts: RuleCo
   return { counts, dump: await inNs(lab, n.netns, ['nft', 'list', 'table', 'ip', 'kube-proxy']) };
 }
 
-/** Loads the dump 3 times into a fresh scratch namespace, each load replacing the last; ms per load. */
-async function rawLoads(lab: Lab, dump: string): Promise<number[]> {
-  const scratch = labNetns(lab.state.spec.name, 'scratch');
+/**
+ * Loads node n's dump 3 times into a fresh scratch namespace, each load replacing the last; ms per load. The
+ * namespace is the node's own: variants side by side load theirs at the same moment.
+ */
+async function rawLoads(lab: Lab, n: RealNodeInfo, dump: string): Promise<number[]> {
+  const scratch = labNetns(lab.state.spec.name, `scratch${n.index}`);
   const [argv, input] =
     lab.mode === 'iptables'
       ? [[lab.legacy ? 'iptables-legacy-restore' : 'iptables-nft-restore'], loadableIptables(dump)]
@@ -197,7 +200,7 @@ async function stopNode(
   try {
     const { counts, dump } = await dumpAndCount(lab, n);
     r.counts = counts;
-    if (first) r.loadsMs.push(...(await rawLoads(lab, dump)));
+    if (first) r.loadsMs.push(...(await rawLoads(lab, n, dump)));
   } catch (e) {
     errors.push(`${n.name}: ${first ? 'rule count or raw load' : 'rule count'} failed: ${message(e)}`);
   }

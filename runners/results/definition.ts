@@ -92,6 +92,8 @@ const phaseResult = object({
   seconds: number({ min: 0 }),
   /** Processes the scenario killed in this phase, and when. */
   faults: optional(array(faultRecord)),
+  /** A round of a repeated phase (`repeat:`): the phase's own name and the round, 1-based. */
+  round: optional(object({ of: string(), round: number({ min: 1, integer: true }) })),
 });
 
 export const sloVerdict = object({
@@ -230,6 +232,11 @@ const variantResult = object({
   validity: optional(validity),
   /** A headroom search's steps and knee; its measurements and slos above are those of the last passing step. */
   headroom: optional(headroomResult),
+  /**
+   * Variants run side by side (variants.sideBySide): the lab they shared (1-based, in run order), the other
+   * variants on it, and this variant's own real nodes. Their phases are the same phases, measured at once.
+   */
+  sideBySide: optional(object({ lab: number({ min: 1, integer: true }), with: strings, nodes: strings })),
   /** Where the evidence of a failed or invalid variant was kept, relative to the results file's directory. */
   artifacts: optional(string()),
   errors: problems,
