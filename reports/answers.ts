@@ -10,7 +10,8 @@ import type { Variant } from '../scenarios/plan.ts';
 import { compareSamples } from './baseline.ts';
 import { measurementOf, servicesAfterPhases, summaryValue } from './figures.ts';
 import { countedReps, groupState, median, proxyLabel, type ScenarioGroup } from './groups.ts';
-import { formatByKey, formatCount, formatMs, formatRate, plural } from './format.ts';
+import { formatByKey, formatCount, formatMs, formatNumber, formatRate, plural } from './format.ts';
+import { harnessBudgetCores } from '../runners/harness-budget.ts';
 import { upgradeAnswer } from './upgrade-answer.ts';
 import type { Answer } from './section-types.ts';
 import { pairedComparisons, roundFigures, type RoundFigure } from './paired.ts';
@@ -286,7 +287,26 @@ function verdicts(s: ScenarioGroup): { lead: string; details: string[] } {
   }
   if (s.skipped.length)
     details.push(`${plural(s.skipped.length, 'variant')} skipped: ${uniqueReasons(s.skipped)}`);
+  details.push(...harnessNotes(s));
   return { lead: `${lead}.`, details };
+}
+
+/**
+ * How much of the machine the harness took, where it took more than the design allows (0.05 of a core): the
+ * figures stay valid, but a reader must know what they shared the machine with.
+ */
+function harnessNotes(s: ScenarioGroup): string[] {
+  const over = s.variants.flatMap((g) =>
+    g.reps
+      .map((r) => r.result.validity?.harnessCores)
+      .filter((c): c is number => c !== undefined && c > harnessBudgetCores)
+      .map((c) => `${g.id} ${formatNumber(c)}`),
+  );
+  return over.length
+    ? [
+        `The harness used more than the ${harnessBudgetCores} of a core the design allows (${over.join(', ')} cores): it shared the machine with what it measured`,
+      ]
+    : [];
 }
 
 /** Fake and real nodes from the scenario text the manifest carries, when it parses. */

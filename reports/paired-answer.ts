@@ -35,15 +35,25 @@ export function pairedAnswer(
   axis: string,
   comparisons: readonly PairedComparison[],
 ): Omit<Answer, 'question'> {
-  const lower = comparisons.map(lowerOf);
-  const winners = new Set(lower.filter((x): x is string => x !== undefined));
-  const shown = lower.filter(Boolean).length;
+  // Each comparison whose interval excludes zero has a lower and a higher value; the rest say nothing.
+  const wins = new Map<string, number>();
+  const losses = new Map<string, number>();
+  for (const c of comparisons) {
+    const lower = lowerOf(c);
+    if (!lower) continue;
+    const higher = lower === c.a ? c.b : c.a;
+    wins.set(lower, (wins.get(lower) ?? 0) + 1);
+    losses.set(higher, (losses.get(higher) ?? 0) + 1);
+  }
+  const shown = [...wins.values()].reduce((a, b) => a + b, 0);
+  const unbeaten = [...wins.keys()].filter((v) => !losses.has(v));
   const rounds = Math.min(...comparisons.map((c) => c.diffs.length));
+  const n = comparisons.length;
   const lead =
-    winners.size === 0
+    shown === 0
       ? `No difference between the ${axis}s side by side: every interval contains zero (${plural(rounds, 'round')} or more).`
-      : winners.size === 1
-        ? `${[...winners][0]}: lower side by side on ${shown} of ${comparisons.length} figures, beyond the rounds' noise${shown < comparisons.length ? '; the others are within it' : ''}.`
+      : unbeaten.length === 1
+        ? `${unbeaten[0]}: lower side by side on ${wins.get(unbeaten[0]!)} of ${n} comparisons, beyond the rounds' noise, and higher on none${shown < n ? '; the other intervals contain zero' : ''}.`
         : `Mixed: side by side, each ${axis} is lower on some figures, beyond the rounds' noise.`;
   return {
     lead,

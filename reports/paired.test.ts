@@ -58,7 +58,10 @@ test('per-round differences of variants side by side: signed-rank and Hodges–L
 test('the page answers the proxy mode from the rounds, naming the winner, the difference, its interval and the rounds', () => {
   const [group] = groupRuns([sideBySide([3, 4, 5, 3.5, 4.5, 5.5, 4, 3, 5, 4])]);
   const proxy = answers(group!).find((a) => a.question === 'Which proxy mode?')!;
-  assert.match(proxy.lead, /^iptables-nft: lower side by side on 1 of 1 figures/);
+  assert.match(
+    proxy.lead,
+    /^iptables-nft: lower side by side on 1 of 1 comparisons, beyond the rounds' noise, and higher on none\./,
+  );
   assert.match(
     proxy.detail,
     /rule sync p50: nftables − iptables-nft = \+4 ms \(95% interval \+3\.5 ms to \+4\.75 ms; signed-rank p = 0\.0020; 10 rounds side by side\)/,

@@ -82,8 +82,9 @@ export async function runLab(
   const validity = monitor
     ? await monitor.stop()
     : { valid: false, reasons: ['nothing was measured: the variant failed before its measurements started'] };
+  for (const n of validity.notes ?? []) log({ kind: 'warn', message: n });
   for (const r of results) {
-    r.validity = { valid: validity.valid, reasons: [...validity.reasons] };
+    r.validity = { ...validity, reasons: [...validity.reasons], notes: [...(validity.notes ?? [])] };
     r.slos = sloVerdicts(scenario.slos, r.measurements);
     finishVariant(r);
   }

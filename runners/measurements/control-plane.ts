@@ -102,10 +102,19 @@ interface Window {
   wall1: number;
 }
 
+/** Each process's memory as a phase ended and its CPU over the phase (cores), by process name. */
+interface PhaseUsage {
+  readonly phase: string;
+  readonly rssMiB: Record<string, number>;
+  readonly cpuCores: Record<string, number>;
+}
+
 export function createControlPlane(ctx: MeasurementContext): Measurement {
   const errors: string[] = [];
   const w: Window = { usage0: new Map(), usage1: new Map(), harness0: 0, harness1: 0, wall0: 0, wall1: 0 };
-  const byPhase: { phase: string; rssMiB: Record<string, number> }[] = [];
+  const byPhase: PhaseUsage[] = [];
+  // CPU seconds of each process at the last mark (or the start), and when.
+  const lastMark = { at: 0, cpu: new Map<string, number>() };
   let pods: Awaited<ReturnType<typeof watchPodStartups>> | undefined;
   let stopped = false;
   // The lab's own processes; a cluster's components are not processes the harness can see.
@@ -120,16 +129,27 @@ export function createControlPlane(ctx: MeasurementContext): Measurement {
       }
       w.harness0 = harnessCpuSeconds();
       w.wall0 = performance.now();
+      lastMark.at = w.wall0;
+      for (const [name, u] of w.usage0) lastMark.cpu.set(name, u.cpuSeconds);
       pods = await watchPodStartups(ctx, errors);
     },
     async mark(phase) {
-      // Memory as each phase leaves it: how kube-proxy and the control plane grow with the rule set.
+      // Memory as each phase leaves it: how kube-proxy and the control plane grow with the rule set. CPU over
+      // the phase: side by side, whether one variant's agent held a core while another's was measured.
       const rssMiB: Record<string, number> = {};
+      const cpuCores: Record<string, number> = {};
+      const now = performance.now();
+      const seconds = (now - lastMark.at) / 1000;
       for (const p of processes) {
         const u = processUsage(p.pid);
-        if (u) rssMiB[p.name] = Math.round(u.rssBytes / 2 ** 20);
+        if (!u) continue;
+        rssMiB[p.name] = Math.round(u.rssBytes / 2 ** 20);
+        const before = lastMark.cpu.get(p.name);
+        if (before !== undefined && seconds > 0) cpuCores[p.name] = round((u.cpuSeconds - before) / seconds);
+        lastMark.cpu.set(p.name, u.cpuSeconds);
       }
-      byPhase.push({ phase, rssMiB });
+      lastMark.at = now;
+      byPhase.push({ phase, rssMiB, cpuCores });
     },
     async stop() {
       if (stopped) return;
@@ -155,7 +175,7 @@ export function createControlPlane(ctx: MeasurementContext): Measurement {
 function controlPlaneResult(
   w: Window,
   startup: readonly number[],
-  byPhase: readonly { phase: string; rssMiB: Record<string, number> }[],
+  byPhase: readonly PhaseUsage[],
 ): Omit<MeasurementResultOf<'controlPlane'>, 'errors'> {
   const wall = (w.wall1 - w.wall0) / 1000;
   const lat = (i: number) =>

@@ -104,7 +104,14 @@ export const sloVerdict = object({
   passed: nullable(boolean()),
 });
 
-const validity = object({ valid: boolean(), reasons: problems });
+const validity = object({
+  valid: boolean(),
+  reasons: problems,
+  /** The harness's own CPU over the variant, in cores (absent in files from before 2026-12-06). */
+  harnessCores: optional(number({ min: 0 })),
+  /** What a reader should know that does not make the figures untrustworthy (the harness above its budget). */
+  notes: optional(array(string())),
+});
 const summary = record(nullable(number()), 'headline figures; null where there was nothing to compute from');
 
 /** One measurement's findings, its details typed by the measurement's own definition. */

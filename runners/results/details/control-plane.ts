@@ -13,7 +13,14 @@ export const controlPlaneDetails = openObject({
   components: record(usage),
   wallSeconds: number({ min: 0 }),
   /** Each process's resident memory as a phase ended, by process name. */
-  byPhase: list(openObject({ phase: string(), rssMiB: record(nullable(number({ min: 0 }))) })),
+  byPhase: list(
+    openObject({
+      phase: string(),
+      rssMiB: record(nullable(number({ min: 0 }))),
+      /** CPU over the phase, in cores (absent in files from before 2026-12-06). */
+      cpuCores: optional(record(number({ min: 0 }))),
+    }),
+  ),
   upToStart: optional(anyJson('the same, from the lab up to the measurement start')),
 });
 
