@@ -16,6 +16,7 @@ import { upgradeAnswer } from './upgrade-answer.ts';
 import type { Answer } from './section-types.ts';
 import { pairedComparisons, roundFigures, type RoundFigure } from './paired.ts';
 import { pairedAnswer } from './paired-answer.ts';
+import { starvedRoundsNote } from './starved-rounds.ts';
 import { withoutVersion } from './versions.ts';
 import type { MeasurementName } from '../scenarios/schema.ts';
 
@@ -81,7 +82,10 @@ function pairedOn(
     );
   };
   const found = pairedComparisons(s.runs, valueOf, (a, b) => rest(a) === rest(b), figures);
-  return found.length ? pairedAnswer(axis, found) : undefined;
+  if (!found.length) return undefined;
+  const answer = pairedAnswer(axis, found);
+  const starved = starvedRoundsNote(s.runs);
+  return starved ? { ...answer, detail: `${answer.detail} ${starved}` } : answer;
 }
 
 function compareAxis(

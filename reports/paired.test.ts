@@ -74,3 +74,18 @@ test('no difference is said only when every interval contains zero', () => {
   const proxy = answers(group!).find((a) => a.question === 'Which proxy mode?')!;
   assert.match(proxy.lead, /^No difference between the modes side by side: every interval contains zero/);
 });
+
+test('a round in which one variant’s dataplane agent held half a core is said beside the answer', () => {
+  const r = sideBySide([3, 4, 5, 3.5, 4.5, 5.5, 4, 3, 5, 4]);
+  const nft = r.variants[1]!;
+  measurementOf(nft, 'controlPlane')!.details!.byPhase = [
+    { phase: 'churn-r2', rssMiB: {}, cpuCores: { 'kube-proxy-3': 0.93, 'node-agent-3': 0.9 } },
+    { phase: 'churn-r3', rssMiB: {}, cpuCores: { 'kube-proxy-3': 0.2 } },
+  ];
+  const [group] = groupRuns([r]);
+  const proxy = answers(group!).find((a) => a.question === 'Which proxy mode?')!;
+  assert.match(
+    proxy.detail,
+    /A dataplane agent held 0\.5 of a core or more in 1 round \(churn-r2: kube-proxy-3 \(direct\.nftables\.coredns\) 0\.93 cores\)/,
+  );
+});

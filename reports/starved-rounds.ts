@@ -1,0 +1,35 @@
+/**
+ * The known cost of sharing a lab, said where it showed: variants side by side share the machine's cores, so a
+ * round in which one node's dataplane agent (kube-proxy, cilium-agent) held half a core or more may have slowed
+ * what the others measured in that round. Read from each variant's controlPlane CPU per phase.
+ */
+import type { RunResults } from '../runners/results/schema.ts';
+import { measurementOf } from './figures.ts';
+import { formatNumber } from './format.ts';
+
+/** Half a core of 2, held by one agent through a round: enough to delay the other nodes' work. */
+const heavyCores = 0.5;
+
+export function starvedRounds(runs: readonly RunResults[]): string[] {
+  const out: string[] = [];
+  for (const run of runs)
+    for (const v of run.variants) {
+      if (!v.sideBySide) continue;
+      const rounds = new Set(v.phases.filter((p) => p.round).map((p) => p.name));
+      for (const p of measurementOf(v, 'controlPlane')?.details?.byPhase ?? []) {
+        if (rounds.size && !rounds.has(p.phase)) continue;
+        for (const [proc, cores] of Object.entries(p.cpuCores ?? {}))
+          if (/^(kube-proxy|cilium-agent)-\d+$/.test(proc) && cores >= heavyCores)
+            out.push(`${p.phase}: ${proc} (${v.id}) ${formatNumber(cores)} cores`);
+      }
+    }
+  return out;
+}
+
+/** One sentence for the answer, or none. */
+export function starvedRoundsNote(runs: readonly RunResults[]): string | undefined {
+  const found = starvedRounds(runs);
+  if (!found.length) return undefined;
+  const shown = found.slice(0, 6).join('; ');
+  return `A dataplane agent held ${heavyCores} of a core or more in ${found.length} round${found.length > 1 ? 's' : ''} (${shown}${found.length > 6 ? '; …' : ''}): the variants beside it shared the machine with it then.`;
+}
