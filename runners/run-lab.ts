@@ -7,6 +7,8 @@
  * was gathered until then is kept.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PlannedLab } from '../scenarios/lab-groups.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { phaseRounds } from '../scenarios/rounds.ts';
@@ -89,8 +91,17 @@ export async function runLab(
     finishVariant(r);
   }
   // While what it ran on still exists; an interrupt is not the variant's failure, and must not wait for copies.
-  if (!signal.aborted)
-    for (const r of results) await keepEvidence(r, writer.path, (dir) => host.keepEvidence(dir, log), log);
+  if (!signal.aborted) {
+    // Side by side, the variants share one lab: its evidence is copied once, the others point to it.
+    let copiedTo: string | undefined;
+    const collect = async (dir: string) => {
+      if (copiedTo)
+        return writeFileSync(join(dir, 'lab-evidence.txt'), `the shared lab's evidence: ${copiedTo}\n`);
+      copiedTo = dir;
+      return host.keepEvidence(dir, log);
+    };
+    for (const r of results) await keepEvidence(r, writer.path, collect, log);
+  }
   await host.close(results, log);
   for (const r of results) finishVariant(r);
   writer.save();
