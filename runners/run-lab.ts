@@ -79,14 +79,21 @@ export async function runLab(
     }
     log({ kind: 'warn', message: `${lab.runs.map((r) => r.id).join(' + ')} failed: ${message}` });
   }
-  // Side by side, every variant's active probes at stop run at once, as their phases did.
-  await Promise.all(results.map((r, k) => collectMeasurements(measurements[k]!, r, monitor, log)));
+  // Side by side, every variant's active probes at stop run at once, as their phases did. A measurement's
+  // errors make its own variant invalid; what the monitor finds (the harness, the fake nodes) is the lab's.
+  const own = results.map(() => new Set<string>());
+  await Promise.all(
+    results.map((r, k) =>
+      collectMeasurements(measurements[k]!, r, monitor && { add: (x) => own[k]!.add(x) }, log),
+    ),
+  );
   const validity = monitor
     ? await monitor.stop()
     : { valid: false, reasons: ['nothing was measured: the variant failed before its measurements started'] };
   for (const n of validity.notes ?? []) log({ kind: 'warn', message: n });
-  for (const r of results) {
-    r.validity = { ...validity, reasons: [...validity.reasons], notes: [...(validity.notes ?? [])] };
+  for (const [k, r] of results.entries()) {
+    const reasons = [...validity.reasons, ...own[k]!];
+    r.validity = { ...validity, valid: reasons.length === 0, reasons, notes: [...(validity.notes ?? [])] };
     r.slos = sloVerdicts(scenario.slos, r.measurements);
     finishVariant(r);
   }
