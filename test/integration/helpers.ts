@@ -66,3 +66,12 @@ export function labMounts(lab: string): string[] {
 export function etcNetnsEntries(lab: string): boolean {
   return existsSync(`/etc/netns/scalelab_${lab}`);
 }
+
+/** Sum of a counter over the series whose labels contain `match`. */
+export function metricCounter(text: string, name: string, match = ''): number {
+  let sum = 0;
+  for (const line of text.split('\n'))
+    if (line.startsWith(`${name}{`) && line.includes(match))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
+}

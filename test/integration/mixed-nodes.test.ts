@@ -13,7 +13,13 @@ import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import { hostFacts } from '../../infra/lab/host-facts.ts';
 import { serviceProxies } from '../../infra/variants/service-proxy.ts';
 import { cgroup2Root } from '../../infra/cilium/paths.ts';
-import { hostNetworkSnapshot, labMounts, labUpOrFail, scalelab } from './helpers.ts';
+import {
+  hostNetworkSnapshot,
+  labMounts,
+  labUpOrFail,
+  metricCounter as counter,
+  scalelab,
+} from './helpers.ts';
 import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
 
 /**
@@ -61,15 +67,6 @@ async function lookupFrom(state: LabState, from: number): Promise<string> {
     180_000,
   );
   return last;
-}
-
-/** Sum of a counter over the series whose labels contain `match`. */
-function counter(text: string, name: string, match = ''): number {
-  let sum = 0;
-  for (const line of text.split('\n'))
-    if (line.startsWith(`${name}{`) && line.includes(match))
-      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  return sum;
 }
 
 /** The cluster CoreDNS pods' UDP requests, summed over replicas: what pods without a cache send. */

@@ -12,7 +12,7 @@ import { readLabState, type LabState } from '../../infra/lab/state.ts';
 import type { RealNodeInfo } from '../../infra/lab/real-nodes.ts';
 import { bringUpNodeLocalDns } from '../../infra/addons/nodelocaldns.ts';
 import { nodeCacheRules, ruleArgv, type IptablesBackend } from '../../infra/node-cache/rules.ts';
-import { hostNetworkSnapshot, scalelab } from './helpers.ts';
+import { hostNetworkSnapshot, metricCounter as counter, scalelab } from './helpers.ts';
 
 /**
  * NodeLocal DNSCache (infra/node-cache/ around upstream CoreDNS) on a lab brought up with --dns coredns, the
@@ -38,15 +38,6 @@ async function lookupKubernetes(state: LabState, node: number): Promise<{ ok: bo
 async function udp53Entries(n: RealNodeInfo): Promise<string[]> {
   const r = await inNode(n, ['conntrack', '-L', '-p', 'udp', '--dport', '53']);
   return r.stdout.split('\n').filter((l) => l.startsWith('udp'));
-}
-
-/** Sum of a counter over the series whose labels contain `match`. */
-function counter(text: string, name: string, match = ''): number {
-  let sum = 0;
-  for (const line of text.split('\n'))
-    if (line.startsWith(`${name}{`) && line.includes(match))
-      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  return sum;
 }
 
 const cacheRequests = async (state: LabState, n: RealNodeInfo) =>
