@@ -97,11 +97,10 @@ export function pairedComparisons(
   for (const run of runs)
     for (const lab of sideBySideLabs(run)) {
       const ok = lab.filter((v) => judgeable({ run, result: v }));
-      for (const [i, x] of ok.entries())
-        for (const y of ok.slice(i + 1)) {
-          if (!sameOtherwise(x.variant, y.variant) || valueOf(x.variant) === valueOf(y.variant)) continue;
-          // The order of the values as the scenario listed them: the first is a.
-          const [a, b] = [x, y];
+      // a before b in the run's order, which is the scenario's: the difference is b − a.
+      for (const [i, a] of ok.entries())
+        for (const b of ok.slice(i + 1)) {
+          if (!sameOtherwise(a.variant, b.variant) || valueOf(a.variant) === valueOf(b.variant)) continue;
           for (const figure of figures) {
             const diffs = roundDiffs(figure, a, b);
             if (!diffs.length) continue;

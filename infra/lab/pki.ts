@@ -129,34 +129,12 @@ export async function createKubeletServingCert(
   node: string,
   ip: string,
 ): Promise<{ cert: string; key: string }> {
-  const p = (f: string) => join(pkiDir, f);
-  const cert = p(`kubelet-${node}.crt`);
-  const key = p(`kubelet-${node}.key`);
-  await exec([
-    'openssl',
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-days',
-    '3650',
-    '-CA',
-    p('ca.crt'),
-    '-CAkey',
-    p('ca.key'),
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-subj',
-    `/O=system:nodes/CN=system:node:${node}`,
+  const name = `kubelet-${node}`;
+  await signedByCa(pkiDir, name, `/O=system:nodes/CN=system:node:${node}`, [
     '-addext',
     `subjectAltName=IP:${ip},DNS:${node}`,
     '-addext',
     'extendedKeyUsage=serverAuth',
   ]);
-  return { cert, key };
+  return { cert: join(pkiDir, `${name}.crt`), key: join(pkiDir, `${name}.key`) };
 }
