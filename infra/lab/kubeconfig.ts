@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { LabState } from './state.ts';
+import { kubeConfigFromFile } from '../api/pooled-kubeconfig.ts';
 
 /** Writes a kubeconfig that names files (not inline data), so the lab's PKI stays in one place. */
 export function writeKubeconfig(
@@ -22,7 +23,5 @@ export function writeKubeconfig(
 
 /** An API client config for the lab's user kubeconfig (through the loopback forwarder). */
 export function loadKubeconfig(state: LabState): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(state.kubeconfig!);
-  return kc;
+  return kubeConfigFromFile(state.kubeconfig!);
 }

@@ -7,11 +7,12 @@
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { registerNode, renewLease, setNodeReady } from './node-registration.ts';
 import { PodManager } from './pod-manager.ts';
 import { podNetworkFor, type PodNetworkMode } from './pod-network.ts';
 import { serveKubeletApi } from './kubelet-api.ts';
+import { kubeConfigFromFile } from '../api/pooled-kubeconfig.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -34,8 +35,7 @@ for (const k of ['lab', 'node', 'ip', 'kubeconfig', 'state-dir', 'dns-ip', 'netn
   if (!a[k]) throw new Error(`node-agent: --${k} is required`);
 }
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
-const kc = new KubeConfig();
-kc.loadFromFile(a.kubeconfig!);
+const kc = kubeConfigFromFile(a.kubeconfig!);
 const core = kc.makeApiClient(CoreV1Api);
 const ac = new AbortController();
 const id = { name: a.node!, ip: a.ip!, zone: a.zone! };

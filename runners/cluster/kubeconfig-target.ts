@@ -23,15 +23,16 @@ export async function kubeconfigTarget(
         kc,
         `/api/v1/namespaces/${pod.metadata!.namespace}/pods/${pod.metadata!.name}:${port}/proxy/metrics`,
       ),
-    async containerLog(pod, container) {
+    async containerLog(pod, container, fromByte = 0) {
       const { name, namespace: ns } = pod.metadata!;
-      return apiGet(kc, `/api/v1/namespaces/${ns}/pods/${name}/log?container=${container}`).catch(
+      const all = await apiGet(kc, `/api/v1/namespaces/${ns}/pods/${name}/log?container=${container}`).catch(
         (err: unknown) => {
           // Not started yet: the API answers 400 ("waiting to start") until the container runs.
           if (/HTTP 400/.test(String(err))) return '';
           throw err;
         },
       );
+      return fromByte ? Buffer.from(all).subarray(fromByte).toString() : all;
     },
   };
 }

@@ -4,7 +4,6 @@
  * its own that is deleted, and waited for, at the end whatever happened (cluster-host.ts); the run itself is
  * the lab's (run-plan.ts).
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import type { LoadedScenario } from '../../scenarios/load.ts';
 import { machineFacts } from '../../infra/lab/host-facts.ts';
 import type { Log } from '../events.ts';
@@ -15,6 +14,7 @@ import { clusterHost, type ClusterRunOptions } from './cluster-host.ts';
 import { runPlan } from '../run-plan.ts';
 import { checkPermissions } from './preflight-rbac.ts';
 import { checkImagePull } from './preflight-image.ts';
+import { kubeConfigFromFile } from '../../infra/api/pooled-kubeconfig.ts';
 
 export type { ClusterRunOptions } from './cluster-host.ts';
 
@@ -26,8 +26,7 @@ export async function runScenarioOnCluster(
   signal: AbortSignal,
 ): Promise<{ exitCode: number; resultsPath: string }> {
   const { scenario } = loaded;
-  const kc = new KubeConfig();
-  kc.loadFromFile(opts.kubeconfig);
+  const kc = kubeConfigFromFile(opts.kubeconfig);
   // Pre-flights (exit 2, nothing created): every permission the run uses, then a pull of the agent image.
   await checkPermissions(kc, { allowClusterWrites: opts.allowClusterWrites });
   const facts = await readClusterFacts(kc, await workerNodes(kc));

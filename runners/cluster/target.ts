@@ -5,7 +5,7 @@
  * processes) use `ctx.state`, which only a lab run has, and are skipped with `apiOnlyReason` otherwise.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { readFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabState } from '../../infra/lab/state.ts';
 import { labHttpGet } from '../../infra/lab/lab-connect.ts';
@@ -15,6 +15,11 @@ import { scalelabVersion } from '../version.ts';
 export interface TargetNode {
   readonly name: string;
   readonly ip: string;
+  /**
+   * Side by side with one node per variant: another variant's node, lent for this variant's traffic targets
+   * and probe backends. Its proxy and DNS are not this variant's, so nothing reads them as its own.
+   */
+  readonly borrowed?: boolean;
 }
 
 export interface ClusterTarget {
@@ -34,8 +39,11 @@ export interface ClusterTarget {
   kubeProxyMetrics(node: TargetNode): Promise<string>;
   /** A pod's Prometheus text on `port` (/metrics). */
   podMetrics(pod: V1Pod, port: number): Promise<string>;
-  /** What `container` of `pod` has printed so far ('' when nothing yet). */
-  containerLog(pod: V1Pod, container: string): Promise<string>;
+  /**
+   * What `container` of `pod` has printed so far ('' when nothing yet), from byte `fromByte` on (0: all). A lab
+   * reads only those bytes; a cluster's API sends the whole log and the harness drops the start.
+   */
+  containerLog(pod: V1Pod, container: string, fromByte?: number): Promise<string>;
 }
 
 /** Why a measurement part that needs a node's host is skipped in a kubeconfig run; quoted in the results. */
@@ -70,7 +78,7 @@ export function labTarget(state: LabState): ClusterTarget {
     kubeProxyMetrics: (node) => labHttpGet(state.gatewaySocket, `http://${node.ip}:10249/metrics`, 15_000),
     podMetrics: (pod, port) =>
       labHttpGet(state.gatewaySocket, `http://${pod.status?.podIP}:${port}/metrics`, 15_000),
-    async containerLog(pod, container) {
+    async containerLog(pod, container, fromByte = 0) {
       const file = join(
         state.stateDir,
         'nodes',
@@ -79,7 +87,20 @@ export function labTarget(state: LabState): ClusterTarget {
         pod.metadata!.uid!,
         `${container}.log`,
       );
-      return existsSync(file) ? readFileSync(file, 'utf8') : '';
+      return existsSync(file) ? readFrom(file, fromByte) : '';
     },
   };
+}
+
+/** The file's bytes from `fromByte` to its current end, as text. */
+function readFrom(file: string, fromByte: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const length = Math.max(0, fstatSync(fd).size - fromByte);
+    const buf = Buffer.alloc(length);
+    const n = length ? readSync(fd, buf, 0, length, fromByte) : 0;
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -29,8 +29,8 @@ const reading = new Set(['GET', 'LIST']);
 async function scrapeApiLatency(ctx: MeasurementContext, errors: string[]): Promise<Histogram[] | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const s = parsePrometheusText(await apiGet(ctx.kc, '/metrics', 60_000));
       const name = 'apiserver_request_duration_seconds';
+      const s = parsePrometheusText(await apiGet(ctx.kc, '/metrics', 60_000), name);
       return [
         histogram(s, name, (l) => mutating.has(l.verb ?? '')),
         histogram(s, name, (l) => reading.has(l.verb ?? '')),

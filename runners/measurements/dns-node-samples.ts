@@ -3,12 +3,14 @@
  * conntrack entries for UDP port 53 (`conntrack -L -p udp --dport 53`: with CoreDNS alone, one per pod query
  * socket through kube-proxy's DNAT, kept ~30 s; a NodeLocal DNSCache's NOTRACK rules keep them near 0), and
  * established TCP connections to port 53 (`ss -Htn state established '( dport = :53 )'`: the caches forward to
- * kube-dns-upstream over TCP; 0 without a cache). A sample is a count at one moment, not a rate.
+ * kube-dns-upstream over TCP; 0 without a cache). A sample is a count at one moment, not a rate. The TCP count
+ * is read from /proc through a lab process in the node's namespace (netns-proc.ts), `ss` where there is none.
  */
 import { exec } from '../../infra/exec.ts';
 import { sleepUnlessAborted } from '../../infra/lab/processes.ts';
 import { conntrackDnsEntries } from './conntrack-stats.ts';
 import { quantile } from './dns-conditions.ts';
+import { pidInNetns, tcpDnsEstablishedOf } from './netns-proc.ts';
 
 export interface NodeSample {
   readonly atMs: number;
@@ -32,16 +34,17 @@ export async function tcpDnsConnections(netns: string): Promise<number> {
   return (await exec(argv)).stdout.split('\n').filter((l) => l.trim()).length;
 }
 
-/** Samples until stopped; the first sample is taken at once. */
+/** Samples until stopped; the first sample is taken at once. `labPids`: processes that may be in the nodes. */
 export function startNodeSampler(
   nodes: readonly { name: string; netns: string }[],
   intervalMs: number,
   onError: (what: string, err: unknown) => void,
+  labPids: readonly number[] = [],
 ): { stop(): Promise<NodeSampleSummary> } {
   const samples: NodeSample[] = [];
   const ac = new AbortController();
   const failed = new Set<string>();
-  const count = async (what: string, f: () => Promise<number>): Promise<number | null> => {
+  const count = async <T>(what: string, f: () => Promise<T>): Promise<T | null> => {
     try {
       return await f();
     } catch (err) {
@@ -51,14 +54,23 @@ export function startNodeSampler(
       return null;
     }
   };
+  const procPids = new Map<string, number>();
+  for (const n of nodes) {
+    const pid = pidInNetns(n.netns, labPids);
+    if (pid !== undefined) procPids.set(n.name, pid);
+  }
   const loop = (async () => {
     while (!ac.signal.aborted) {
       const atMs = Date.now();
       const udp: Record<string, number | null> = {};
       const tcp: Record<string, number | null> = {};
       for (const n of nodes) {
+        const pid = procPids.get(n.name);
         udp[n.name] = await count(`conntrack -L on ${n.name}`, () => conntrackDnsEntries(n.netns));
-        tcp[n.name] = await count(`ss on ${n.name}`, () => tcpDnsConnections(n.netns));
+        tcp[n.name] =
+          pid === undefined
+            ? await count(`ss on ${n.name}`, () => tcpDnsConnections(n.netns))
+            : await count(`/proc/${pid}/net/tcp of ${n.name}`, async () => tcpDnsEstablishedOf(pid));
       }
       samples.push({ atMs, udp53Entries: udp, tcp53Established: tcp });
       await sleepUnlessAborted(Math.max(0, atMs + intervalMs - Date.now()), ac.signal).catch(() => {});

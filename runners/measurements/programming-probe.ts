@@ -13,6 +13,8 @@ import { ciliumNodePaths } from '../../infra/cilium/paths.ts';
 import type { MeasurementParams } from '../../scenarios/schema.ts';
 import type { MeasurementContext } from './measurement.ts';
 import { probeBackend, probeClient, probeService } from './probe-objects.ts';
+import { followLog } from './log-follower.ts';
+import { watchPodUntil } from './pod-watch.ts';
 
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -48,9 +50,9 @@ export async function runProgrammingProbe(
   if (target.nodes.length < 2) throw new Error('the probe needs two real nodes');
   const [client, server] = [target.nodes[0]!, target.nodes[1]!];
   const mapReaches = serviceMapWatch(ctx, client.name, out);
-  const { vip, pod } = await startProbe(ctx, core, params, client.name, server.name);
+  const { vip, log } = await startProbe(ctx, core, params, client.name, server.name);
   await window.start();
-  const probe: RunningProbe = { ctx, core, server: server.name, vip, pod, mapReaches };
+  const probe: RunningProbe = { ctx, core, server: server.name, vip, log, mapReaches };
   for (let k = 0; k < params.samples; k++) await sample(probe, `probe-b-${k}`, out);
   await window.end();
   const namespace = target.namespace;
@@ -65,7 +67,7 @@ interface RunningProbe {
   readonly core: CoreV1Api;
   readonly server: string;
   readonly vip: string;
-  readonly pod: V1Pod;
+  readonly log: ProbeLog;
   readonly mapReaches: ReturnType<typeof serviceMapWatch>;
 }
 
@@ -76,7 +78,7 @@ async function startProbe(
   params: MeasurementParams<'networkProgrammingLatency'>,
   client: string,
   server: string,
-): Promise<{ vip: string; pod: V1Pod }> {
+): Promise<{ vip: string; log: ProbeLog }> {
   const { target, runId } = ctx;
   const namespace = target.namespace;
   await core.createNamespacedPod({ namespace, body: probeBackend(target, runId, 'probe-a', server) });
@@ -86,36 +88,35 @@ async function startProbe(
     namespace,
     body: probeClient(target, runId, client, vip, params.probeIntervalMs),
   });
+  const log = probeLog(ctx, pod);
   // The log lines carry their own times: how often they are read changes no figure, only API load.
   await waitFor(
     ctx,
     'the probe answered by probe-a',
-    async () => (await probeLines(ctx, pod, 0)).some(([, h]) => h === 'probe-a'),
+    async () => (await log.since(0)).some(([, h]) => h === 'probe-a'),
     100,
   );
-  return { vip, pod };
+  return { vip, log };
 }
 
 /** One sample: backend `name` added until it answers through the VIP, then taken out until it stops. */
 async function sample(p: RunningProbe, name: string, out: ProbeSamples): Promise<void> {
-  const { ctx, core, vip, pod, mapReaches } = p;
+  const { ctx, core, vip, log, mapReaches } = p;
   const namespace = ctx.target.namespace;
-  await core.createNamespacedPod({ namespace, body: probeBackend(ctx.target, ctx.runId, name, p.server) });
-  let readyAt = 0;
-  await waitFor(
-    ctx,
-    `${name} Ready`,
-    async () => isReady(await core.readNamespacedPod({ name, namespace })) && (readyAt = Date.now()) > 0,
-  );
+  const created = await core.createNamespacedPod({
+    namespace,
+    body: probeBackend(ctx.target, ctx.runId, name, p.server),
+  });
+  const readyAt = await watchPodUntil(ctx, created, `${name} Ready`, isReady);
   const mapAdded = mapReaches?.(vip, (n) => n >= 2, readyAt);
   await waitFor(
     ctx,
     `${name} answering through ${vip}`,
-    async () => (await probeLines(ctx, pod, readyAt)).some(([, h]) => h === name),
+    async () => (await log.since(readyAt)).some(([, h]) => h === name),
     100,
     30_000,
   );
-  const first = (await probeLines(ctx, pod, readyAt)).find(([, h]) => h === name)![0];
+  const first = (await log.since(readyAt)).find(([, h]) => h === name)![0];
   out.additions.push(first - readyAt);
   // The API keeps the Ready transition to the whole second: kube-proxy's clock starts up to 1 s earlier.
   out.truncations.push(readyAt % 1000);
@@ -129,7 +130,7 @@ async function sample(p: RunningProbe, name: string, out: ProbeSamples): Promise
   if (mapAdded) out.mapAdditions.push(await mapAdded);
   await sleep(3000);
   if (mapRemoved) out.mapRemovals.push(await mapRemoved);
-  const last = (await probeLines(ctx, pod, removedAt - 2000)).filter(([, h]) => h === name).at(-1)?.[0];
+  const last = (await log.since(removedAt - 2000)).filter(([, h]) => h === name).at(-1)?.[0];
   out.removals.push(last === undefined ? 0 : Math.max(0, last - removedAt));
   await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
 }
@@ -145,13 +146,24 @@ function waitFor(
   return waitUntil(what, check, { timeoutMs, intervalMs, signal: ctx.signal });
 }
 
-/** The probe's log lines since `since` (epoch ms) as [time, hostname]. */
-async function probeLines(ctx: MeasurementContext, probe: V1Pod, since: number): Promise<[number, string][]> {
-  return (await ctx.target.containerLog(probe, 'probe'))
-    .split('\n')
-    .map((l) => l.split(' '))
-    .filter((f) => f.length >= 2 && Number(f[0]) >= since)
-    .map((f) => [Number(f[0]), f[1]!]);
+/** The probe's log as [time, hostname] lines; each call reads only what was written since the last. */
+interface ProbeLog {
+  /** The lines at or after `since` (epoch ms). */
+  since(since: number): Promise<[number, string][]>;
+}
+
+function probeLog(ctx: MeasurementContext, probe: V1Pod): ProbeLog {
+  const follower = followLog(ctx.target, probe, 'probe');
+  const lines: [number, string][] = [];
+  return {
+    async since(since) {
+      for (const l of await follower.newLines()) {
+        const f = l.split(' ');
+        if (f.length >= 2 && Number.isFinite(Number(f[0]))) lines.push([Number(f[0]), f[1]!]);
+      }
+      return lines.filter(([t]) => t >= since);
+    },
+  };
 }
 
 const isReady = (p: V1Pod) =>
