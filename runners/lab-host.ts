@@ -31,14 +31,14 @@ export function labHost(scenario: Scenario, labName: string): VariantHost {
             lab.runs.map(async (_, k) => {
               const namespace = `side-${k + 1}`;
               await createNamespace(kc, namespace);
-              return variantView(state, k, lab.nodesPerVariant, namespace);
+              return variantView(state, k, lab.nodesPerVariant, namespace, lab.runs.length);
             }),
           )
         : [{ target: labTarget(state), state }];
       if (shared)
         results.forEach((r, k) => {
           const others = results.filter((o) => o !== r).map((o) => o.id);
-          const nodes = views[k]!.target.nodes.map((n) => n.name);
+          const nodes = views[k]!.target.nodes.filter((n) => !n.borrowed).map((n) => n.name);
           r.sideBySide = { lab: 0, with: others, nodes };
         });
       return {

@@ -22,9 +22,16 @@ function nodeOf(processName: string): number | undefined {
 
 /**
  * Variant k (0-based) of a lab whose variants have `perVariant` real nodes each, in order: nodes
- * k·perVariant+1 … (k+1)·perVariant; its objects go to `namespace`.
+ * k·perVariant+1 … (k+1)·perVariant; its objects go to `namespace`. With one node each, the next variant's
+ * node is lent as the second (targets and probe backends: the client's node is what the variant is about).
  */
-export function variantView(state: LabState, k: number, perVariant: number, namespace: string): VariantView {
+export function variantView(
+  state: LabState,
+  k: number,
+  perVariant: number,
+  namespace: string,
+  variants: number,
+): VariantView {
   const first = k * perVariant + 1;
   const mine = (index: number) => index >= first && index < first + perVariant;
   const values = valuesOfNode(state.spec, first);
@@ -43,5 +50,15 @@ export function variantView(state: LabState, k: number, perVariant: number, name
       return node === undefined || mine(node);
     }),
   };
-  return { state: narrowed, target: { ...labTarget(narrowed), namespace } };
+  const target = labTarget(narrowed);
+  const lent = perVariant === 1 && variants > 1 ? lentNode(state, ((k + 1) % variants) + 1) : undefined;
+  return {
+    state: narrowed,
+    target: { ...target, namespace, nodes: lent ? [...target.nodes, lent] : target.nodes },
+  };
+}
+
+function lentNode(state: LabState, index: number) {
+  const n = state.realNodes?.find((x) => x.index === index);
+  return n && { name: n.name, ip: n.ip, borrowed: true };
 }

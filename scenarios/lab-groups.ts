@@ -26,8 +26,9 @@ function labKey(r: PlannedRun): string {
 }
 
 export function groupLabs(s: Scenario, runs: readonly PlannedRun[]): PlannedLab[] {
-  const n = s.cluster.realNodes;
-  if (!s.variants.sideBySide) return runs.map((r) => ({ runs: [r], nodesPerVariant: n, why: '' }));
+  const alone = s.cluster.realNodes;
+  if (!s.variants.sideBySide) return runs.map((r) => ({ runs: [r], nodesPerVariant: alone, why: '' }));
+  const n = s.variants.sideBySideNodes ?? alone;
   const perLab = Math.max(1, Math.floor(maxRealNodes / n));
   const byKey = new Map<string, PlannedRun[]>();
   for (const r of runs) byKey.set(labKey(r), [...(byKey.get(labKey(r)) ?? []), r]);
@@ -35,7 +36,8 @@ export function groupLabs(s: Scenario, runs: readonly PlannedRun[]): PlannedLab[
   for (const group of byKey.values()) {
     let current: PlannedRun[] = [];
     const close = (why: string) => {
-      if (current.length) labs.push({ runs: current, nodesPerVariant: n, why: whyOf(current, why) });
+      const nodesPerVariant = current.length > 1 ? n : alone;
+      if (current.length) labs.push({ runs: current, nodesPerVariant, why: whyOf(current, why) });
       current = [];
     };
     for (const r of group) {

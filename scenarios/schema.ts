@@ -213,6 +213,13 @@ export const scenarioSchema = object(
        * background and churn, paired figures per round. Other axes still get a lab each.
        */
       sideBySide: optional(boolean(), false),
+      /**
+       * Real nodes each variant gets when it shares a lab (default: cluster.realNodes). With 1, a variant's
+       * clients run on its own node and its traffic targets and probe backends on the next variant's node: the
+       * client's node is where a service proxy or a DNS mode acts. Fewer nodes, less rule reloading on 2 cores.
+       * A variant alone in its lab still gets cluster.realNodes.
+       */
+      sideBySideNodes: optional(number({ min: 1, max: maxRealNodes, integer: true })),
     }),
     background: optional(
       object({

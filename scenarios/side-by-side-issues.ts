@@ -10,7 +10,15 @@ import type { Scenario } from './schema.ts';
 const sharedDnsConditions = ['coredns-rollout', 'coredns-killed', 'coredns-down'];
 
 export function sideBySideIssues(s: Scenario): Issue[] {
-  if (!s.variants.sideBySide) return [];
+  if (!s.variants.sideBySide)
+    return s.variants.sideBySideNodes === undefined
+      ? []
+      : [
+          {
+            path: ['variants', 'sideBySideNodes'],
+            message: 'sets the real nodes of each variant sharing a lab: it needs variants.sideBySide: true',
+          },
+        ];
   const issues: Issue[] = [];
   const why = 'variants side by side share one lab';
   if (s.headroom)

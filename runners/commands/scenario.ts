@@ -136,7 +136,10 @@ function planOf(
       out.push(`  lab ${i + 1}: ${lab.why}`);
       lab.runs.forEach((r, k) => {
         const first = k * lab.nodesPerVariant + 1;
-        out.push(`    run   ${r.id} (real nodes ${first}–${first + lab.nodesPerVariant - 1})`);
+        const last = first + lab.nodesPerVariant - 1;
+        const lent = lab.nodesPerVariant === 1 && lab.runs.length > 1;
+        const targets = lent ? `real node ${first}, targets on node ${((k + 1) % lab.runs.length) + 1}` : '';
+        out.push(`    run   ${r.id} (${lent ? targets : `real nodes ${first}–${last}`})`);
       });
     });
   else for (const r of plan.runs) out.push(`  run   ${r.id}`);

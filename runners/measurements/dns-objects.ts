@@ -38,6 +38,8 @@ export function dnsClientJob(target: ClusterTarget, runId: string, names: string
 export function dnsperfJob(target: ClusterTarget, runId: string, names: string[], p: DnsParams): V1Job {
   const args = ['dnsperf', '--names', names.join(','), '--qps', String(p.dnsperfQps)];
   args.push('--seconds', String(p.dnsperfSeconds));
-  const node = (target.nodes[1] ?? target.nodes[0])?.name ?? '<node 2>';
+  // Beside the client where the variant has a second node; never on a lent node, whose DNS is another's.
+  const own = target.nodes.filter((n) => !n.borrowed);
+  const node = (own[1] ?? own[0])?.name ?? '<node 2>';
   return agentJob(target, runId, { name: 'dns-perf', node, args });
 }

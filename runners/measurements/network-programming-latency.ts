@@ -31,7 +31,7 @@ const metric = 'kubeproxy_network_programming_duration_seconds';
 
 /** kube-proxy's histogram on every node into `into`; nothing on cilium, which has none. */
 async function scrapeKubeProxies(ctx: MeasurementContext, into: Map<string, Histogram>, errors: string[]) {
-  for (const n of ctx.target.nodes) {
+  for (const n of ctx.target.nodes.filter((x) => !x.borrowed)) {
     try {
       // kube-proxy runs an IPv6 proxier too; the lab's Services are IPv4.
       const samples = parsePrometheusText(await ctx.target.kubeProxyMetrics(n));
