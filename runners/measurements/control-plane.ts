@@ -210,7 +210,7 @@ function controlPlaneResult(
   return {
     name: 'controlPlane',
     definition:
-      'apiserver request latency (mutating, read-only), pod startup latency (created → Ready, as the harness sees them), CPU and peak RSS per process',
+      'apiserver request latency (mutating, read-only), pod startup latency (created → Ready, as the harness sees them), CPU (with the children each process waited for: kube-proxy’s iptables-restore and nft) and peak RSS per process',
     source: 'apiserver /metrics, a pod watch, /proc',
     units: 'ms, CPU seconds, MiB',
     summary: {
