@@ -137,8 +137,12 @@ async function inNs(lab: Lab, ns: string, argv: string[], input?: string): Promi
   return (await exec(['ip', 'netns', 'exec', ns, ...argv], { signal: lab.signal, input })).stdout;
 }
 
-/** The node's rules, counted, and the dump a scratch namespace can load. */
-async function dumpAndCount(lab: Lab, n: RealNodeInfo): Promise<{ counts: RuleCounts; dump: string }> {
+/** The node's rules, counted, and (`withDump`) the dump a scratch namespace can load. */
+async function dumpAndCount(
+  lab: Lab,
+  n: RealNodeInfo,
+  withDump = true,
+): Promise<{ counts: RuleCounts; dump: string }> {
   if (lab.mode === 'iptables') {
     const dump = await inNs(lab, n.netns, [lab.legacy ? 'iptables-legacy-save' : 'iptables-nft-save']);
     return { counts: countIptablesRules(dump), dump };
@@ -146,6 +150,8 @@ async function dumpAndCount(lab: Lab, n: RealNodeInfo): Promise<{ counts: RuleCo
   const counts = countNftObjects(
     await inNs(lab, n.netns, ['nft', '-j', 'list', 'table', 'ip', 'kube-proxy']),
   );
+  // The text dump is only for the loads at stop: at 5,000 Services it is megabytes through the harness.
+  if (!withDump) return { counts, dump: '' };
   return { counts, dump: await inNs(lab, n.netns, ['nft', 'list', 'table', 'ip', 'kube-proxy']) };
 }
 
@@ -282,7 +288,7 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
         const now = await scrape(lab, n);
         const s = now.sync && lastMark?.sync ? histogramDelta(now.sync, lastMark.sync) : now.sync;
         lastMark = now;
-        const { counts } = await dumpAndCount(lab, n);
+        const { counts } = await dumpAndCount(lab, n, false);
         phases.push(phaseRow(phase, s, counts));
       } catch (e) {
         errors.push(`${n.name}: snapshot after phase ${phase} failed: ${message(e)}`);
