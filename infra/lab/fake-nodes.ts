@@ -104,8 +104,10 @@ export async function countFakeNodes(kc: KubeConfig): Promise<{ total: number; r
   // Plain JSON.parse, not the client's typed deserializer (ObjectSerializer walks every field of every node in
   // JavaScript): the self-audit lists every fake node every 5–10 s while a run measures.
   const selector = encodeURIComponent(`${fakeNodeLabel.key}=${fakeNodeLabel.value}`);
+  // A kept-alive connection the server closed mid-answer ("aborted") is worth another try, not a failed lab.
+  const path = `/api/v1/nodes?labelSelector=${selector}&resourceVersion=0`;
   const list = JSON.parse(
-    await apiGet(kc, `/api/v1/nodes?labelSelector=${selector}&resourceVersion=0`, 60_000),
+    await retry(() => apiGet(kc, path, 60_000), 'the fake-node count', 3),
   ) as V1NodeList;
   const ready = list.items.filter(
     (n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
