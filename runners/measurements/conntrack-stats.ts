@@ -1,10 +1,10 @@
 /**
  * `conntrack -S` in a real node's namespace (conntrack statistics are per network namespace): the kernel's
  * per-CPU counters summed. insert_failed and drop are where the seed talk's DNS race showed; clash_resolve
- * counts the same race resolved by the kernel instead (design §4). And `conntrack -L -p udp --dport 53`: the
- * DNS entries the node holds at one moment (a NodeLocal DNSCache's NOTRACK rules keep them near 0).
+ * counts the same race resolved by the kernel instead (design §4). The DNS entries a node holds at one moment
+ * are counted by dns-node-samples.ts.
  */
-import { exec, output } from '../../infra/exec.ts';
+import { output } from '../../infra/exec.ts';
 
 export type ConntrackCounters = Record<string, number>;
 
@@ -33,20 +33,4 @@ export function conntrackDelta(
   for (const { before, after } of Object.values(nodes))
     for (const [k, v] of Object.entries(after)) d[k] = (d[k] ?? 0) + v - (before[k] ?? 0);
   return d;
-}
-
-/**
- * The entries `conntrack -L` listed: its own count on stderr ("… 12 flow entries have been shown."), else its
- * lines on stdout.
- */
-export function parseFlowCount(stdout: string, stderr: string): number {
-  const m = /(\d+) flow entries have been shown/.exec(stderr);
-  return m ? Number(m[1]) : stdout.split('\n').filter((l) => l.trim()).length;
-}
-
-/** UDP entries to port 53 in the node's conntrack table now. */
-export async function conntrackDnsEntries(netns: string): Promise<number> {
-  const argv = ['ip', 'netns', 'exec', netns, 'conntrack', '-L', '-p', 'udp', '--dport', '53'];
-  const r = await exec(argv);
-  return parseFlowCount(r.stdout, r.stderr);
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { summarize } from './dns-node-samples.ts';
+import { spawn } from 'node:child_process';
+import { parseSamplerLine, samplerScript, summarize } from './dns-node-samples.ts';
 
 test('each sample is summed over nodes; a sample with a failed node is left out of the figures', () => {
   const s = summarize(
@@ -18,4 +19,32 @@ test('each sample is summed over nodes; a sample with a failed node is left out 
   assert.equal(s.samples.length, 3);
   const none = summarize([], 5000);
   assert.deepEqual([none.udp53EntriesP50, none.udp53EntriesMax], [null, null]);
+});
+
+test('a sampler line gives its time and counts; a count the shell could not take is null', () => {
+  assert.deepEqual(parseSamplerLine('1765000000123 12 3'), [1765000000123, 12, 3]);
+  assert.deepEqual(parseSamplerLine('1765000000123 - 0'), [1765000000123, null, 0]);
+  assert.equal(parseSamplerLine(''), undefined);
+  assert.equal(parseSamplerLine('sh: 1: conntrack: not found'), undefined);
+});
+
+test('the sampler shell prints a line at once with both counts, and ends when told', async () => {
+  // In this process's own namespace: the commands only read its conntrack table and sockets.
+  const child = spawn('sh', ['-c', samplerScript(60_000, process.pid)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.on('close', () => reject(new Error(`the shell ended without a line: ${out}`)));
+  });
+  child.kill();
+  const parsed = parseSamplerLine(line);
+  assert.ok(parsed, `not a sampler line: ${line}`);
+  assert.ok(Math.abs(parsed[0] - Date.now()) < 60_000, `its time ${parsed[0]} is not now`);
+  assert.equal(typeof parsed[1], 'number', `conntrack's count: ${line}`);
+  assert.equal(typeof parsed[2], 'number', `ss's count: ${line}`);
 });

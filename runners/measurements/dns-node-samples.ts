@@ -3,14 +3,10 @@
  * conntrack entries for UDP port 53 (`conntrack -L -p udp --dport 53`: with CoreDNS alone, one per pod query
  * socket through kube-proxy's DNAT, kept ~30 s; a NodeLocal DNSCache's NOTRACK rules keep them near 0), and
  * established TCP connections to port 53 (`ss -Htn state established '( dport = :53 )'`: the caches forward to
- * kube-dns-upstream over TCP; 0 without a cache). A sample is a count at one moment, not a rate. The TCP count
- * is read from /proc through a lab process in the node's namespace (netns-proc.ts), `ss` where there is none.
+ * kube-dns-upstream over TCP; 0 without a cache). A sample is a count at one moment, not a rate.
  */
-import { exec } from '../../infra/exec.ts';
-import { sleepUnlessAborted } from '../../infra/lab/processes.ts';
-import { conntrackDnsEntries } from './conntrack-stats.ts';
+import { spawn } from 'node:child_process';
 import { quantile } from './dns-conditions.ts';
-import { pidInNetns, tcpDnsEstablishedOf } from './netns-proc.ts';
 
 export interface NodeSample {
   readonly atMs: number;
@@ -29,60 +25,97 @@ export interface NodeSampleSummary {
   readonly tcp53EstablishedMax: number | null;
 }
 
-export async function tcpDnsConnections(netns: string): Promise<number> {
-  const argv = ['ip', 'netns', 'exec', netns, 'ss', '-Htn', 'state', 'established', '( dport = :53 )'];
-  return (await exec(argv)).stdout.split('\n').filter((l) => l.trim()).length;
+/**
+ * The shell each node's samples come from: every interval, in the node's namespace, one line "<epoch ms> <udp
+ * entries> <tcp connections>" ("-" where a command failed). One long-lived shell per node: the harness forks
+ * once per node, not twice per node per sample (a fork of the harness cost it ~9 ms of CPU apiece, most of what
+ * the sampler cost it). The loop ends by itself when the harness is gone, so a crash leaves none running.
+ */
+export function samplerScript(intervalMs: number, harnessPid: number): string {
+  return [
+    `while [ -d /proc/${harnessPid} ]; do`,
+    `  u=$(conntrack -L -p udp --dport 53 2>&1 >/dev/null | sed -n 's/.* \\([0-9][0-9]*\\) flow entries.*/\\1/p')`,
+    `  if s=$(ss -Htn state established '( dport = :53 )' 2>/dev/null); then t=$(printf '%s' "$s" | grep -c .); else t=-; fi`,
+    `  echo "$(date +%s%3N) \${u:--} $t"`,
+    `  sleep ${intervalMs / 1000}`,
+    'done',
+  ].join('\n');
 }
 
-/** Samples until stopped; the first sample is taken at once. `labPids`: processes that may be in the nodes. */
+/** A sampler line as [epoch ms, udp entries, tcp connections]; null for a count the shell could not take. */
+export function parseSamplerLine(line: string): [number, number | null, number | null] | undefined {
+  const [ms, u, t] = line.trim().split(' ');
+  const count = (x: string | undefined) => (x !== undefined && /^\d+$/.test(x) ? Number(x) : null);
+  return ms && /^\d+$/.test(ms) ? [Number(ms), count(u), count(t)] : undefined;
+}
+
+/** Samples until stopped; the first sample is taken at once. */
 export function startNodeSampler(
   nodes: readonly { name: string; netns: string }[],
   intervalMs: number,
   onError: (what: string, err: unknown) => void,
-  labPids: readonly number[] = [],
 ): { stop(): Promise<NodeSampleSummary> } {
-  const samples: NodeSample[] = [];
-  const ac = new AbortController();
-  const failed = new Set<string>();
-  const count = async <T>(what: string, f: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await f();
-    } catch (err) {
-      // One error per kind and node: a missing tool would otherwise repeat itself every sample.
-      if (!failed.has(what)) onError(what, err);
-      failed.add(what);
-      return null;
-    }
-  };
-  const procPids = new Map<string, number>();
-  for (const n of nodes) {
-    const pid = pidInNetns(n.netns, labPids);
-    if (pid !== undefined) procPids.set(n.name, pid);
-  }
-  const loop = (async () => {
-    while (!ac.signal.aborted) {
-      const atMs = Date.now();
-      const udp: Record<string, number | null> = {};
-      const tcp: Record<string, number | null> = {};
-      for (const n of nodes) {
-        const pid = procPids.get(n.name);
-        udp[n.name] = await count(`conntrack -L on ${n.name}`, () => conntrackDnsEntries(n.netns));
-        tcp[n.name] =
-          pid === undefined
-            ? await count(`ss on ${n.name}`, () => tcpDnsConnections(n.netns))
-            : await count(`/proc/${pid}/net/tcp of ${n.name}`, async () => tcpDnsEstablishedOf(pid));
+  const lines = new Map<string, [number, number | null, number | null][]>();
+  const shells = nodes.map((n) => {
+    const got: [number, number | null, number | null][] = [];
+    lines.set(n.name, got);
+    const script = samplerScript(intervalMs, process.pid);
+    // Its own process group, so stop() ends the shell and the sleep it waits in.
+    const child = spawn('ip', ['netns', 'exec', n.netns, 'sh', '-c', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let partial = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      const parts = (partial + d).split('\n');
+      partial = parts.pop()!;
+      for (const l of parts) {
+        const parsed = parseSamplerLine(l);
+        if (parsed) got.push(parsed);
       }
-      samples.push({ atMs, udp53Entries: udp, tcp53Established: tcp });
-      await sleepUnlessAborted(Math.max(0, atMs + intervalMs - Date.now()), ac.signal).catch(() => {});
-    }
-  })();
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<void>((resolve) => {
+      child.on('close', () => resolve());
+      child.on('error', (err) => {
+        onError(`the DNS sampler on ${n.name}`, err);
+        resolve();
+      });
+    });
+    return { node: n.name, child, exited, stderr: () => stderr };
+  });
   return {
     async stop() {
-      ac.abort();
-      await loop;
-      return summarize(samples, intervalMs);
+      for (const s of shells) {
+        const ended = s.child.exitCode !== null || s.child.signalCode !== null;
+        if (ended)
+          onError(`the DNS sampler on ${s.node}`, new Error(`it ended early: ${s.stderr().slice(0, 300)}`));
+        else if (s.child.pid) {
+          try {
+            process.kill(-s.child.pid, 'SIGTERM');
+          } catch {
+            /* gone meanwhile */
+          }
+        }
+      }
+      await Promise.all(shells.map((s) => s.exited));
+      return summarize(mergeNodes(nodes, lines), intervalMs);
     },
   };
+}
+
+/** The i-th sample of every node as one sample (at the first node's time); as many as every node has. */
+function mergeNodes(
+  nodes: readonly { name: string }[],
+  lines: ReadonlyMap<string, readonly [number, number | null, number | null][]>,
+): NodeSample[] {
+  const n = Math.min(...nodes.map((x) => lines.get(x.name)?.length ?? 0));
+  return Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) => ({
+    atMs: lines.get(nodes[0]!.name)![i]![0],
+    udp53Entries: Object.fromEntries(nodes.map((x) => [x.name, lines.get(x.name)![i]![1]])),
+    tcp53Established: Object.fromEntries(nodes.map((x) => [x.name, lines.get(x.name)![i]![2]])),
+  }));
 }
 
 export function summarize(samples: readonly NodeSample[], intervalMs: number): NodeSampleSummary {

@@ -66,12 +66,7 @@ async function startDns(run: DnsRun): Promise<void> {
     await snapshotConntrack(run, 'before');
     running.firstScrape = await scrape(run);
     if (ctx.state?.realNodes?.length)
-      running.sampler = startNodeSampler(
-        ctx.state.realNodes,
-        5000,
-        (what, err) => fail(run, what)(err),
-        ctx.state.processes.map((p) => p.pid),
-      );
+      running.sampler = startNodeSampler(ctx.state.realNodes, 5000, (what, err) => fail(run, what)(err));
     const list = await names(run);
     running.client = await startDnsClient(ctx, params, list);
     if (params.dnsperfQps > 0) running.perf = runDnsperf(run, list);
