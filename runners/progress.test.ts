@@ -37,18 +37,18 @@ test('after each variant and phase, what is left: from the plan first, then from
   log({ kind: 'step', step: 'phase svc', status: 'done', seconds: 30 });
   assert.match(
     lines.at(-1)![1],
-    /at least 5\.5 min left \(3 of 3 variants × 2\.0 min of phases by the plan; /,
+    /at least 5\.5 min left \(3 of 3 labs × 2\.0 min of phases by the plan; /,
   );
   // Past the plan's 2 min in the first variant: the two after it still take theirs.
   advance(150);
   log({ kind: 'step', step: 'phase two', status: 'done', seconds: 150 });
-  assert.match(lines.at(-1)![1], /at least 4\.0 min left \(3 of 3 variants/);
+  assert.match(lines.at(-1)![1], /at least 4\.0 min left \(3 of 3 labs/);
   advance(120);
   log(v(1, 'done'));
   assert.match(lines.at(-2)![1], /✓ \[1\/3\] variant x1 done \(300\.0 s\)/);
   assert.match(
     lines.at(-1)![1],
-    /about 10\.0 min left \(2 of 3 variants to go at 5\.0 min each, the mean of those finished\)/,
+    /about 10\.0 min left \(2 of 3 labs to go at 5\.0 min each, the mean of those finished\)/,
   );
   log(v(2, 'start'));
   advance(60);

@@ -9,19 +9,19 @@ export interface RunProgress {
   readonly plannedPhaseSeconds?: number;
 }
 
-/** "about 12 min left (3 of 6 variants to go at 4.1 min each, measured)", or undefined when nothing is known. */
+/** "about 12 min left (3 of 6 labs to go at 4.1 min each, measured)", or undefined when nothing is known. */
 export function remainingEstimate(p: RunProgress): string | undefined {
   const toGo = p.variants - p.finished.length;
   if (toGo <= 0) return undefined;
   if (p.finished.length > 0) {
     const mean = p.finished.reduce((a, b) => a + b, 0) / p.finished.length;
     const left = Math.max(0, toGo * mean - p.currentSeconds);
-    return `about ${minutes(left)} left (${toGo} of ${p.variants} variants to go at ${minutes(mean)} each, the mean of those finished)`;
+    return `about ${minutes(left)} left (${toGo} of ${p.variants} labs to go at ${minutes(mean)} each, the mean of those finished)`;
   }
   if (p.plannedPhaseSeconds === undefined) return undefined;
   // The current variant may already run past the plan (lab up, measurements); the ones after it still take it.
   const left = Math.max(0, p.plannedPhaseSeconds - p.currentSeconds) + (toGo - 1) * p.plannedPhaseSeconds;
-  return `at least ${minutes(left)} left (${toGo} of ${p.variants} variants × ${minutes(p.plannedPhaseSeconds)} of phases by the plan; lab up and measurements come on top until a variant has finished)`;
+  return `at least ${minutes(left)} left (${toGo} of ${p.variants} labs × ${minutes(p.plannedPhaseSeconds)} of phases by the plan; lab up and measurements come on top until a lab has finished)`;
 }
 
 /** 42 s, 3.5 min, 2.1 h. */
