@@ -35,10 +35,7 @@ test('after each variant and phase, what is left: from the plan first, then from
   log(v(1, 'start'));
   advance(30);
   log({ kind: 'step', step: 'phase svc', status: 'done', seconds: 30 });
-  assert.match(
-    lines.at(-1)![1],
-    /at least 5\.5 min left \(3 of 3 labs × 2\.0 min of phases by the plan; /,
-  );
+  assert.match(lines.at(-1)![1], /at least 5\.5 min left \(3 of 3 labs × 2\.0 min of phases by the plan; /);
   // Past the plan's 2 min in the first variant: the two after it still take theirs.
   advance(150);
   log({ kind: 'step', step: 'phase two', status: 'done', seconds: 150 });
