@@ -232,7 +232,7 @@ function scaleAnswer(s: ScenarioGroup): Omit<Answer, 'question'> {
   const rules = Math.max(0, ...reps.map((r) => summaryValue(r.result, 'ruleSync', 'rules') ?? 0));
   const elements = Math.max(0, ...reps.map((r) => summaryValue(r.result, 'ruleSync', 'elements') ?? 0));
   const size = [
-    cluster ? `${plural(cluster.fakeNodes, 'fake node')} and ${plural(cluster.realNodes, 'real node')}` : '',
+    cluster ? `${plural(cluster.fakeNodes, 'fake node')} and ${realNodesText(cluster)}` : '',
     services
       ? `${formatCount(services)} Services${endpoints ? ` × ${endpoints} endpoints` : ''} at most`
       : '',
@@ -313,11 +313,25 @@ function harnessNotes(s: ScenarioGroup): string[] {
     : [];
 }
 
+/** Fake and real nodes from the scenario text; sideBySideNodes: each variant's where variants share a lab. */
+interface ClusterSize {
+  readonly fakeNodes: number;
+  readonly realNodes: number;
+  readonly sideBySideNodes?: number;
+}
+
+/** "2 real nodes", or "1 real node per variant side by side (2 in a lab of its own)". */
+function realNodesText(c: ClusterSize): string {
+  if (c.sideBySideNodes === undefined || c.sideBySideNodes === c.realNodes)
+    return plural(c.realNodes, 'real node');
+  return `${plural(c.sideBySideNodes, 'real node')} per variant side by side (${c.realNodes} in a lab of its own)`;
+}
+
 /** Fake and real nodes from the scenario text the manifest carries, when it parses. */
 /** Parsed once per scenario text: a site of a hundred nightly runs of one scenario has one text. */
-const clusters = new Map<string, { fakeNodes: number; realNodes: number } | undefined>();
+const clusters = new Map<string, ClusterSize | undefined>();
 
-function clusterOf(s: ScenarioGroup): { fakeNodes: number; realNodes: number } | undefined {
+function clusterOf(s: ScenarioGroup): ClusterSize | undefined {
   const text = s.runs[0]!.manifest.scenario.text;
   if (!clusters.has(text)) {
     if (clusters.size > 100) clusters.clear();
@@ -326,13 +340,16 @@ function clusterOf(s: ScenarioGroup): { fakeNodes: number; realNodes: number } |
   return clusters.get(text);
 }
 
-function parseCluster(text: string): { fakeNodes: number; realNodes: number } | undefined {
+function parseCluster(text: string): ClusterSize | undefined {
   try {
     const doc = parse(text) as {
       cluster?: { fakeNodes?: unknown; realNodes?: unknown };
+      variants?: { sideBySide?: unknown; sideBySideNodes?: unknown };
     };
     const { fakeNodes, realNodes } = doc.cluster ?? {};
-    if (typeof fakeNodes === 'number' && typeof realNodes === 'number') return { fakeNodes, realNodes };
+    const shared = doc.variants?.sideBySide === true ? doc.variants.sideBySideNodes : undefined;
+    if (typeof fakeNodes === 'number' && typeof realNodes === 'number')
+      return { fakeNodes, realNodes, ...(typeof shared === 'number' ? { sideBySideNodes: shared } : {}) };
   } catch {
     // An unparsable scenario text only costs the sentence its node counts.
   }
