@@ -3,7 +3,7 @@
  * every request (`applySecurityAuthentication`), so every call paid a TCP connect, a TLS handshake and a new
  * secure context (the CA, the client certificate and key parsed again): in `npm run bench` that was most of
  * the harness's CPU in the measurement windows. Here each context's agent is made once, with keep-alive, and
- * reused. Proxied clusters keep the library's own agents (their agents are not plain https.Agents).
+ * reused (Node's agent unrefs idle sockets, so they never hold a finished run open). Proxied clusters keep the library's own agents (their agents are not plain https.Agents).
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -24,12 +24,6 @@ export class PooledKubeConfig extends KubeConfig {
       this.#agents.set(this.currentContext, pooled);
     }
     context.setAgent(pooled);
-  }
-
-  /** Closes the kept connections, so a finished run's process can exit. */
-  closeConnections(): void {
-    for (const a of this.#agents.values()) a.destroy();
-    this.#agents.clear();
   }
 }
 
