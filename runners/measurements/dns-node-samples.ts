@@ -10,7 +10,7 @@ import { quantile } from './dns-conditions.ts';
 
 export interface NodeSample {
   readonly atMs: number;
-  /** By node name; null where the command failed (its error is in the measurement's errors). */
+  /** By node name; null where the command failed (its first error is in the measurement's errors). */
   readonly udp53Entries: Record<string, number | null>;
   readonly tcp53Established: Record<string, number | null>;
 }
@@ -34,8 +34,11 @@ export interface NodeSampleSummary {
 export function samplerScript(intervalMs: number, harnessPid: number): string {
   return [
     `while [ -d /proc/${harnessPid} ]; do`,
-    `  u=$(conntrack -L -p udp --dport 53 2>&1 >/dev/null | sed -n 's/.* \\([0-9][0-9]*\\) flow entries.*/\\1/p')`,
-    `  if s=$(ss -Htn state established '( dport = :53 )' 2>/dev/null); then t=$(printf '%s' "$s" | grep -c .); else t=-; fi`,
+    // conntrack prints its count ("N flow entries have been shown.") on stderr; its error, if any, too.
+    `  e=$(conntrack -L -p udp --dport 53 2>&1 >/dev/null)`,
+    `  u=$(printf '%s' "$e" | sed -n 's/.* \\([0-9][0-9]*\\) flow entries.*/\\1/p')`,
+    `  [ -n "$u" ] || echo "conntrack: $e" >&2`,
+    `  if s=$(ss -Htn state established '( dport = :53 )' 2>&1); then t=$(printf '%s' "$s" | grep -c .); else t=-; echo "ss: $s" >&2; fi`,
     `  echo "$(date +%s%3N) \${u:--} $t"`,
     `  sleep ${intervalMs / 1000}`,
     'done',
@@ -75,7 +78,10 @@ export function startNodeSampler(
         if (parsed) got.push(parsed);
       }
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // A failing command writes its error every interval: keep the first ones, enough to say what failed.
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < 2000) stderr += d;
+    });
     const exited = new Promise<void>((resolve) => {
       child.on('close', () => resolve());
       child.on('error', (err) => {
@@ -91,7 +97,8 @@ export function startNodeSampler(
         const ended = s.child.exitCode !== null || s.child.signalCode !== null;
         if (ended)
           onError(`the DNS sampler on ${s.node}`, new Error(`it ended early: ${s.stderr().slice(0, 300)}`));
-        else if (s.child.pid) {
+        else if (s.stderr()) onError(`the DNS sampler on ${s.node}`, new Error(firstLine(s.stderr())));
+        if (!ended && s.child.pid) {
           try {
             process.kill(-s.child.pid, 'SIGTERM');
           } catch {
@@ -103,6 +110,10 @@ export function startNodeSampler(
       return summarize(mergeNodes(nodes, lines), intervalMs);
     },
   };
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0]!.slice(0, 300);
 }
 
 /** The i-th sample of every node as one sample (at the first node's time); as many as every node has. */
