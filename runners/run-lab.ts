@@ -135,7 +135,8 @@ async function background(
         {
           ...b,
           namespace: opened.namespace,
-          bindToFakeNodes: b.bind === 'direct' ? opened.bindToFakeNodes : 0,
+          bindToFakeNodes: b.bind === 'scheduler' ? 0 : opened.bindToFakeNodes,
+          barePods: b.bind === 'pods',
         },
         log,
         signal,
@@ -147,6 +148,7 @@ async function background(
       groups: bg.groups,
       namespaces: bg.namespaces.length,
       endpointsPerService: bg.endpointsPerService,
+      bind: b.bind,
       seconds: Math.round(seconds * 1000) / 1000,
     };
   return bg;

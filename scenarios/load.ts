@@ -186,6 +186,13 @@ function semanticIssues(s: Scenario): Issue[] {
         });
       }
 
+      if (c.kind === 'rollout' && s.background.bind === 'pods') {
+        issues.push({
+          path: ['phases', i, 'churn', j, 'kind'],
+          message:
+            'rollout churn rolls the background Deployments: background.bind: pods makes bare pods, none to roll (use direct)',
+        });
+      }
       if ((c.kind === 'endpoints' || c.kind === 'rollout') && s.background.services === 0) {
         issues.push({
           path: ['phases', i, 'churn', j, 'kind'],

@@ -231,8 +231,13 @@ export const scenarioSchema = object(
          * groups than Services. Default: one group per Service up to 2,000 pods.
          */
         pods: optional(number({ min: 1, max: 200_000, integer: true })),
-        /** scheduler: pods go through kube-scheduler; direct: each group bound to a fake node, skipping it. */
-        bind: optional(oneOf(['scheduler', 'direct']), 'scheduler'),
+        /**
+         * How the pods come to their node. scheduler: a Deployment per group, its pods through kube-scheduler;
+         * direct: a Deployment per group whose pods name a fake node (no scheduler); pods: bare pods naming a
+         * fake node, as kwok's own benchmark creates them (no Deployment, ReplicaSet or scheduler; endpoints
+         * churn deletes and recreates a group's pod; no rollout churn).
+         */
+        bind: optional(oneOf(['scheduler', 'direct', 'pods']), 'scheduler'),
         /**
          * Namespaces the groups and their Services are spread over (1: the run's own). kube-controller-manager
          * lists a whole namespace on every Deployment, ReplicaSet and EndpointSlice sync, so tens of thousands of

@@ -5,6 +5,7 @@ import { openApiWrites, paths, type ApiWrites } from '../../infra/api/api-writes
 import { runPaced } from './paced.ts';
 import { schedule, targetQps } from './pacers.ts';
 import { churnPod, createService, groupNamespace, serviceNamespace, type Background } from './workload.ts';
+import { barePodFlip } from './bare-pods.ts';
 
 /** What a churn achieved, beside what it was asked for; API errors are counted, never hidden. */
 export type { ChurnStats } from '../results/definition.ts';
@@ -28,13 +29,18 @@ function action(
         const index = bg.services - 1 - i;
         return api.remove(paths.services(serviceNamespace(bg, index), `svc-${index}`));
       };
-    case 'endpoints':
+    case 'endpoints': {
       // Pairs of changes: one endpoint out of a group, then back in; each is one EndpointSlice update.
+      if (bg.barePods) {
+        const flip = barePodFlip(api, runId, bg, bg.barePods);
+        return (i) => flip(Math.floor(i / 2) % bg.groups, i % 2 === 0);
+      }
       return (i) =>
         scale(
           Math.floor(i / 2) % bg.groups,
           i % 2 === 0 ? bg.endpointsPerService - 1 : bg.endpointsPerService,
         );
+    }
     case 'rollout':
       return (i) => {
         const g = i % bg.groups;

@@ -7,7 +7,11 @@ import {
   groupCount,
   groupNamespace,
   serviceNamespace,
+  type Background,
 } from './workload.ts';
+import { backgroundPod, barePodFlip, barePodName } from './bare-pods.ts';
+import type { ApiWrites } from '../../infra/api/api-writes.ts';
+import type { V1Pod } from '@kubernetes/client-node';
 import { lookupNames } from '../measurements/dns-objects.ts';
 
 test('background pods: one group per Service up to 2,000 pods unless the scenario asks for more', () => {
@@ -53,4 +57,50 @@ test('DNS looks up the oldest background Services, qualified when they live in a
     'svc-2.scalelab-bg-2',
   ]);
   assert.equal(lookupNames(spread).length, 10);
+});
+
+test('a bare background pod carries the labels its group’s Services select, bound where told, kwok’s toleration kept', () => {
+  const pod = backgroundPod('r1', 7, barePodName(7, 2), 'kwok-node-7');
+  assert.equal(pod.metadata?.name, 'bg-g7-2');
+  assert.deepEqual(pod.metadata?.labels, backgroundService('r1', 7, 10).spec?.selector);
+  assert.equal(pod.spec?.nodeName, 'kwok-node-7');
+  assert.equal(pod.spec?.nodeSelector, undefined);
+  assert.ok(pod.spec?.tolerations?.some((t) => t.key === 'kwok.x-k8s.io/node'));
+  // Unbound (through a kubeconfig), it keeps the kwok node selector for the scheduler.
+  assert.deepEqual(backgroundPod('r1', 7, 'x').spec?.nodeSelector, { type: 'kwok' });
+});
+
+test('endpoint churn on bare pods: out deletes the group’s newest pod at once, in makes a fresh one on its node', async () => {
+  const writes: string[] = [];
+  const api: ApiWrites = {
+    transport: 'HTTP/2',
+    create: async (path, body) =>
+      void writes.push(
+        `create ${path} ${(body as V1Pod).metadata?.name} on ${(body as V1Pod).spec?.nodeName}`,
+      ),
+    mergePatch: async () => assert.fail('bare pods have nothing to patch'),
+    remove: async (path, options) => void writes.push(`delete ${path} ${JSON.stringify(options)}`),
+    close: () => {},
+  };
+  const bg: Background = {
+    namespace: 'default',
+    namespaces: ['default'],
+    groups: 4,
+    endpointsPerService: 5,
+    services: 4,
+    barePods: { newest: new Map(), made: 0 },
+    bindToFakeNodes: 3,
+  };
+  await barePodFlip(api, 'r1', bg, bg.barePods!)(3, true);
+  await barePodFlip(api, 'r1', bg, bg.barePods!)(3, false);
+  // The next churn (a round later) goes on from what the last one left.
+  const next = barePodFlip(api, 'r1', bg, bg.barePods!);
+  await next(3, true);
+  await next(3, false);
+  assert.deepEqual(writes, [
+    'delete /api/v1/namespaces/default/pods/bg-g3-4 {"gracePeriodSeconds":0}',
+    'create /api/v1/namespaces/default/pods bg-g3-c0 on kwok-node-0',
+    'delete /api/v1/namespaces/default/pods/bg-g3-c0 {"gracePeriodSeconds":0}',
+    'create /api/v1/namespaces/default/pods bg-g3-c1 on kwok-node-0',
+  ]);
 });

@@ -15,6 +15,7 @@ import { sleep } from '../../infra/lab/processes.ts';
 import { openApiWrites, paths, type ApiWrites } from '../../infra/api/api-writes.ts';
 import type { Log } from '../events.ts';
 import { runLabel } from '../run-label.ts';
+import { backgroundPod, barePodName, countReadyBarePods, type BarePods } from './bare-pods.ts';
 
 /** Background pods unless the scenario says (background.pods): Services share groups of pods beyond this. */
 export const defaultBackgroundPods = 2000;
@@ -36,6 +37,15 @@ export interface Background {
   readonly groups: number;
   readonly endpointsPerService: number;
   services: number;
+  /** background.bind: pods: bare pods, no Deployments, and what their endpoint churn carries (bare-pods.ts). */
+  readonly barePods?: BarePods;
+  /** Fake nodes the groups are bound to, group g on fake node g % this; 0 or absent: the scheduler places them. */
+  readonly bindToFakeNodes?: number;
+}
+
+/** The fake node group g's pods are bound to, if the background binds them. */
+export function groupNode(bg: Pick<Background, 'bindToFakeNodes'>, group: number): string | undefined {
+  return bg.bindToFakeNodes ? fakeNodeName(group % bg.bindToFakeNodes) : undefined;
 }
 
 export function groupCount(
@@ -151,8 +161,10 @@ export interface BackgroundSpec {
   readonly namespace: string;
   /** background.namespaces: how many namespaces the groups are spread over (1: the run's own). */
   readonly namespaces?: number;
-  /** background.bind: direct: spread the groups over this many fake nodes, bound without the scheduler. */
+  /** background.bind: direct or pods: spread the groups over this many fake nodes, bound without the scheduler. */
   readonly bindToFakeNodes?: number;
+  /** background.bind: pods: bare pods instead of a Deployment per group. */
+  readonly barePods?: boolean;
 }
 
 /** Background Services created at once (Deployments: half as many), and so the connections they may need. */
@@ -167,28 +179,29 @@ export async function createBackground(
   signal: AbortSignal,
 ): Promise<Background> {
   const { services, endpointsPerService, namespace } = spec;
-  const bindToFakeNodes = spec.bindToFakeNodes ?? 0;
   const bg: Background = {
     namespace,
     namespaces: backgroundNamespaces(namespace, services === 0 ? 1 : (spec.namespaces ?? 1)),
     groups: groupCount(services, endpointsPerService, spec.pods),
     endpointsPerService,
     services,
+    barePods: spec.barePods ? { newest: new Map(), made: 0 } : undefined,
+    bindToFakeNodes: spec.bindToFakeNodes ?? 0,
   };
   if (services === 0) return { ...bg, groups: 0 };
   for (const ns of bg.namespaces) if (ns !== namespace) await createBackgroundNamespace(kc, runId, ns);
   const apps = kc.makeApiClient(AppsV1Api);
   const api = await openApiWrites(kc, backgroundServicesAtOnce);
   try {
-    await createBackgroundObjects(api, runId, bg, bindToFakeNodes, log, signal);
+    await createBackgroundObjects(api, runId, bg, log, signal);
   } finally {
     api.close();
   }
   const want = bg.groups * endpointsPerService;
   for (;;) {
     signal.throwIfAborted();
-    let ready = 0;
-    for (const ns of bg.namespaces) {
+    let ready = bg.barePods ? await countReadyBarePods(kc, runId) : 0;
+    for (const ns of bg.barePods ? [] : bg.namespaces) {
       const list = await retry(
         () => apps.listNamespacedDeployment({ namespace: ns, labelSelector: `${runLabel}=${runId}` }),
         'listing the background Deployments',
@@ -197,17 +210,20 @@ export async function createBackground(
     }
     log({ kind: 'progress', step: 'background pods ready', done: ready, total: want });
     if (ready >= want) return bg;
-    // A list of 10,000 Deployments is ~20 MB of JSON for the apiserver to write: ask less often the more there are.
+    // A list of 10,000 Deployments is ~20 MB of JSON for the apiserver to write (50,000 pods' table rows ~5 MB):
+    // ask less often the more there are.
     await sleep(Math.max(1000, bg.groups));
   }
 }
 
-/** The background's Deployments (no replicas yet ready), then its Services, over one set of connections. */
+/**
+ * The background's Deployments (no replicas yet ready) or its bare pods, then its Services, over one set of
+ * connections.
+ */
 async function createBackgroundObjects(
   api: ApiWrites,
   runId: string,
   bg: Background,
-  bindToFakeNodes: number,
   log: Log,
   signal: AbortSignal,
 ): Promise<void> {
@@ -215,28 +231,41 @@ async function createBackgroundObjects(
   const progress = (step: string, total: number) => {
     if (++made % 500 === 0 || made === total) log({ kind: 'progress', step, done: made, total });
   };
-  await runPool(
-    backgroundServicesAtOnce / 2,
-    bg.groups,
-    async (g) => {
-      await createRetrying(
-        () =>
-          api.create(
-            paths.deployments(groupNamespace(bg, g)),
-            backgroundDeployment(
-              runId,
-              g,
-              bg.endpointsPerService,
-              0,
-              bindToFakeNodes ? fakeNodeName(g % bindToFakeNodes) : undefined,
+  if (bg.barePods) {
+    const pods = bg.groups * bg.endpointsPerService;
+    await runPool(
+      backgroundServicesAtOnce,
+      pods,
+      async (i) => {
+        const g = Math.floor(i / bg.endpointsPerService);
+        const name = barePodName(g, i % bg.endpointsPerService);
+        await createRetrying(
+          () =>
+            api.create(paths.pods(groupNamespace(bg, g)), backgroundPod(runId, g, name, groupNode(bg, g))),
+          `background pod ${name}`,
+        );
+        progress('background pods', pods);
+      },
+      signal,
+    );
+  } else {
+    await runPool(
+      backgroundServicesAtOnce / 2,
+      bg.groups,
+      async (g) => {
+        await createRetrying(
+          () =>
+            api.create(
+              paths.deployments(groupNamespace(bg, g)),
+              backgroundDeployment(runId, g, bg.endpointsPerService, 0, groupNode(bg, g)),
             ),
-          ),
-        `background Deployment bg-g${g}`,
-      );
-      progress('background Deployments', bg.groups);
-    },
-    signal,
-  );
+          `background Deployment bg-g${g}`,
+        );
+        progress('background Deployments', bg.groups);
+      },
+      signal,
+    );
+  }
   made = 0;
   await runPool(
     backgroundServicesAtOnce,

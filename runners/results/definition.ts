@@ -215,6 +215,8 @@ const variantResult = object({
       /** How many namespaces the groups were spread over (background.namespaces). */
       namespaces: number({ min: 1 }),
       endpointsPerService: number({ min: 0 }),
+      /** How the pods came to their node (background.bind); absent in results from before 2026-12-06. */
+      bind: optional(oneOf(['scheduler', 'direct', 'pods'])),
       seconds: number({ min: 0 }),
     }),
   ),

@@ -39,6 +39,12 @@ describe('variants side by side on one lab', { timeout: 900_000 }, () => {
     assert.deepEqual(ipt!.sideBySide, { lab: 1, with: [nft!.id], nodes: ['real-node-1', 'real-node-2'] });
     assert.deepEqual(nft!.sideBySide, { lab: 1, with: [ipt!.id], nodes: ['real-node-3', 'real-node-4'] });
     const rounds = ['churn-r1', 'churn-r2', 'churn-r3', 'churn-r4', 'churn-r5'];
+    // The background as bare pods: all 30 groups' pods were counted ready, and each round's churn deleted and
+    // recreated them without an error.
+    assert.equal(ipt!.background!.bind, 'pods');
+    assert.equal(ipt!.background!.groups, 30);
+    for (const p of ipt!.phases)
+      assert.deepEqual([p.churn[0]!.done, p.churn[0]!.errors, p.churn[0]!.firstErrors], [10, 0, []], p.name);
     for (const v of [ipt!, nft!]) {
       assert.deepEqual(
         v.phases.map((p) => [p.name, p.round?.of, p.round?.round]),

@@ -1,0 +1,77 @@
+/**
+ * The background as bare pods (background.bind: pods): each group's pods created already bound to a fake node,
+ * as kwok's own benchmark creates them, with no Deployment or ReplicaSet for kube-controller-manager to sync and
+ * no scheduler. The harness makes every pod itself (groups × endpointsPerService creates instead of one per
+ * group), and endpoint churn deletes and recreates a group's pod where it would scale its Deployment.
+ */
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { paths, type ApiWrites } from '../../infra/api/api-writes.ts';
+import { apiGet } from '../cluster/api-get.ts';
+import { retry } from '../../infra/lab/fake-nodes.ts';
+import { runLabel } from '../run-label.ts';
+import { groupNamespace, groupNode, kwokPodSpec, type Background } from './workload.ts';
+
+/** Pod k of group g: the labels a group's Services select, agnhost netexec, on `nodeName` if given. */
+export function backgroundPod(runId: string, group: number, name: string, nodeName?: string): V1Pod {
+  const spec = kwokPodSpec(['netexec', '--http-port=8080']);
+  return {
+    metadata: { name, labels: { [runLabel]: runId, group: `g${group}` } },
+    spec: nodeName ? { ...spec, nodeSelector: undefined, nodeName } : spec,
+  };
+}
+
+export function barePodName(group: number, k: number): string {
+  return `bg-g${group}-${k}`;
+}
+
+/**
+ * The run's ready background pods, counted from the apiserver's table view (its READY column, "1/1"):
+ * ~100 bytes a pod from the watch cache instead of the ~3 kB of a pod's JSON, 50,000 pods being 150 MB.
+ */
+export async function countReadyBarePods(kc: KubeConfig, runId: string): Promise<number> {
+  const selector = encodeURIComponent(`${runLabel}=${runId}`);
+  const path = `/api/v1/pods?labelSelector=${selector}&resourceVersion=0&includeObject=None`;
+  const table = JSON.parse(
+    await retry(
+      () => apiGet(kc, path, 60_000, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' }),
+      'counting the background pods',
+      3,
+    ),
+  ) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+  const ready = table.columnDefinitions.findIndex((c) => c.name === 'Ready');
+  if (ready < 0) throw new Error("the apiserver's pod table has no Ready column");
+  return table.rows.filter((r) => {
+    const [have, want] = String(r.cells[ready]).split('/');
+    return have === want && want !== '0';
+  }).length;
+}
+
+/** What endpoint churn on bare pods carries from one churn (and round) to the next. */
+export interface BarePods {
+  /** Each churned group's newest pod, the next to go; a group not yet churned: its last original pod. */
+  readonly newest: Map<number, string>;
+  /** Pods the churn has made, which numbers the next one's name. */
+  made: number;
+}
+
+/**
+ * Endpoint churn on bare pods: out deletes a group's newest pod (grace 0, so its endpoint goes at once, as a
+ * scale-down's would), in creates a new one under a name never used (a deleted name may still be going).
+ */
+export function barePodFlip(
+  api: ApiWrites,
+  runId: string,
+  bg: Background,
+  state: BarePods,
+): (group: number, out: boolean) => Promise<void> {
+  return (group, out) => {
+    const ns = groupNamespace(bg, group);
+    if (out) {
+      const name = state.newest.get(group) ?? barePodName(group, bg.endpointsPerService - 1);
+      return api.remove(paths.pods(ns, name), { gracePeriodSeconds: 0 });
+    }
+    const name = `bg-g${group}-c${state.made++}`;
+    state.newest.set(group, name);
+    return api.create(paths.pods(ns), backgroundPod(runId, group, name, groupNode(bg, group)));
+  };
+}
