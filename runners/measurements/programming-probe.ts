@@ -3,7 +3,8 @@
  * node 1 opens a new connection to a Service VIP every probeIntervalMs and logs which pod answered; backends are
  * added on node 2 and taken out again, one sample at a time. Addition: from the harness seeing the new pod
  * Ready until its first reply through the VIP. Removal: from the API acknowledging the label change that takes
- * it out until its last reply. On cilium nodes also the time until node 1's BPF service map holds the change.
+ * it out until its last reply, read once the probe has gone `quietMs` answering from others only. On cilium
+ * nodes also the time until node 1's BPF service map holds the change.
  */
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { sleep } from '../../infra/lab/processes.ts';
@@ -17,6 +18,16 @@ import { followLog } from './log-follower.ts';
 import { watchPodUntil } from './pod-watch.ts';
 
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+/**
+ * How long a change may take to reach the probe before the sample fails. A sync of 5,000 Services' nftables
+ * rules on a loaded 2-core machine took 7–15 s, and a change can wait for the sync in progress and then its own:
+ * 30 s timed out there (datadog-talk, 2026-12-06), which is a slow dataplane to report, not a reason to give up.
+ */
+const changeTimeoutMs = 120_000;
+
+/** A removed backend is gone once the probe has answered from others only for this long after its last reply. */
+const quietMs = 2000;
 
 /** What the probe found, sample by sample (ms). */
 export interface ProbeSamples {
@@ -114,7 +125,7 @@ async function sample(p: RunningProbe, name: string, out: ProbeSamples): Promise
     `${name} answering through ${vip}`,
     async () => (await log.since(readyAt)).some(([, h]) => h === name),
     100,
-    30_000,
+    changeTimeoutMs,
   );
   const first = (await log.since(readyAt)).find(([, h]) => h === name)![0];
   out.additions.push(first - readyAt);
@@ -128,11 +139,33 @@ async function sample(p: RunningProbe, name: string, out: ProbeSamples): Promise
   const removedAt = Date.now();
   const mapRemoved = mapReaches?.(vip, (n) => n <= 1, removedAt);
   if (mapAdded) out.mapAdditions.push(await mapAdded);
-  await sleep(3000);
+  // Until the probe has answered from others only for quietMs after the backend's last reply: a fixed wait
+  // would cap the figure at that wait whenever a sync takes longer.
+  let gone: number | undefined;
+  await waitFor(
+    ctx,
+    `${name} no longer answering through ${vip}`,
+    async () => (gone = removalSettled(await log.since(removedAt - quietMs), name, removedAt)) !== undefined,
+    100,
+    changeTimeoutMs,
+  );
   if (mapRemoved) out.mapRemovals.push(await mapRemoved);
-  const last = (await log.since(removedAt - 2000)).filter(([, h]) => h === name).at(-1)?.[0];
-  out.removals.push(last === undefined ? 0 : Math.max(0, last - removedAt));
+  out.removals.push(gone!);
   await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
+}
+
+/**
+ * A removal's figure once it is settled: ms from `removedAt` to `name`'s last reply (0 if none came after it),
+ * when the probe has since answered from another backend `quietMs` after that reply; undefined until then.
+ */
+export function removalSettled(
+  lines: readonly [number, string][],
+  name: string,
+  removedAt: number,
+): number | undefined {
+  const last = lines.filter(([, h]) => h === name).at(-1)?.[0] ?? removedAt;
+  if (!lines.some(([t, h]) => h !== name && t >= Math.max(last, removedAt) + quietMs)) return undefined;
+  return Math.max(0, last - removedAt);
 }
 
 /** infra/lab/wait.ts's waitFor on the run's signal: every 10 ms for up to a minute, unless told otherwise. */
