@@ -89,3 +89,17 @@ test('a round in which one variant’s dataplane agent held half a core is said 
     /A dataplane agent held 0\.5 of a core or more in 1 round \(churn-r2: kube-proxy-3 \(direct\.nftables\.coredns\) 0\.93 cores\)/,
   );
 });
+
+test('where no agent held half a core in a round, the answer says so and names the busiest', () => {
+  const r = sideBySide([3, 4, 5, 3.5, 4.5, 5.5, 4, 3, 5, 4]);
+  measurementOf(r.variants[1]!, 'controlPlane')!.details!.byPhase = [
+    { phase: 'churn-r2', rssMiB: {}, cpuCores: { 'kube-proxy-3': 0.24, 'node-agent-3': 0.9 } },
+    { phase: 'churn-r3', rssMiB: {}, cpuCores: { 'kube-proxy-3': 0.2 } },
+  ];
+  const [group] = groupRuns([r]);
+  const proxy = answers(group!).find((a) => a.question === 'Which proxy mode?')!;
+  assert.match(
+    proxy.detail,
+    /No dataplane agent held 0\.5 of a core through any round side by side \(the busiest, rule loads included: churn-r2: kube-proxy-3 \(direct\.nftables\.coredns\) 0\.24 cores\)\./,
+  );
+});

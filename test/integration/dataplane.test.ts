@@ -10,21 +10,17 @@ import { hostFacts } from '../../infra/lab/host-facts.ts';
 import { hostNetworkSnapshot, scalelab, labUpOrFail } from './helpers.ts';
 import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
 
-/** Every pod network × proxy mode this machine supports (IPVS only where the kernel has it). */
-const combos: { podNetwork: string; proxyMode: string; backend: string }[] = [];
-for (const podNetwork of ['direct', 'vxlan', 'bgp']) {
-  for (const [proxyMode, backend] of [
-    ['iptables', 'nft'],
-    ['iptables', 'legacy'],
-    ['nftables', 'nft'],
-    ['ipvs', 'nft'],
-  ]) {
-    if (proxyMode === 'ipvs' && hostFacts().ipvsMissing) continue;
-    // The iptables backends differ only inside the node; one pod network is enough to cover the legacy one.
-    if (backend === 'legacy' && podNetwork !== 'direct') continue;
-    combos.push({ podNetwork, proxyMode: proxyMode!, backend: backend! });
-  }
-}
+/**
+ * Every pod network × proxy mode this machine supports (IPVS only where the kernel has it). A lab per pod
+ * network, its real nodes each running one proxy mode (--node-values): a connection from node i goes through
+ * node i's rules, so each proxy mode is exercised on each pod network at one bring-up per network. The legacy
+ * iptables backend is lab-wide and differs only inside the node: one lab on direct routing covers it.
+ */
+const proxyModes = ['iptables', 'nftables', ...(hostFacts().ipvsMissing ? [] : ['ipvs'])];
+const combos: { podNetwork: string; proxyModes: string[]; backend: string }[] = [
+  ...['direct', 'vxlan', 'bgp'].map((podNetwork) => ({ podNetwork, proxyModes, backend: 'nft' })),
+  { podNetwork: 'direct', proxyModes: ['iptables', 'iptables'], backend: 'legacy' },
+];
 
 /**
  * Hostnames answered by `count` new connections to url, from a pod on real node `from`. It first waits (up to
@@ -59,9 +55,12 @@ async function hostnamesFrom(
 }
 
 for (const c of combos) {
-  const lab = `dp-${c.podNetwork.slice(0, 3)}-${c.proxyMode.slice(0, 3)}-${c.backend}`;
+  const lab = `dp-${c.podNetwork.slice(0, 3)}-${c.backend}`;
+  const nodes = c.proxyModes.length;
+  /** The real node whose pods back the Service node i's pods reach: the next one round. */
+  const nextNode = (i: number) => (i % nodes) + 1;
   describe(
-    `real nodes: pod network ${c.podNetwork}, kube-proxy ${c.proxyMode} (${c.backend})`,
+    `real nodes: pod network ${c.podNetwork}, kube-proxy ${c.proxyModes.join(' / ')} on nodes 1–${nodes} (${c.backend})`,
     { timeout: 600_000 },
     () => {
       let state: LabState;
@@ -75,11 +74,11 @@ for (const c of combos) {
           '--fake-nodes',
           '20',
           '--real-nodes',
-          '2',
+          String(nodes),
           '--pod-network',
           c.podNetwork,
-          '--proxy-mode',
-          c.proxyMode,
+          '--node-values',
+          c.proxyModes.map((m) => `${m}/coredns`).join(','),
           '--iptables-backend',
           c.backend,
         ]);
@@ -90,35 +89,29 @@ for (const c of combos) {
         await scalelab(['lab', 'down', '--name', lab]);
       });
 
-      test('a pod on one real node reaches a ClusterIP whose endpoints are on the other, both ways', async () => {
-        const ip1 = await echoService(kc, 'echo-on-1', 'real-node-1', 2);
-        const ip2 = await echoService(kc, 'echo-on-2', 'real-node-2', 2);
-        await waitUntil(
-          'echo endpoints ready',
-          async () =>
-            (await readyEndpoints(kc, 'echo-on-1')).length === 2 &&
-            (await readyEndpoints(kc, 'echo-on-2')).length === 2,
-        );
-        const pods2 = new Set(await readyEndpoints(kc, 'echo-on-2'));
-        const { warmup: seen2, answers: got2 } = await hostnamesFrom(
-          state,
-          1,
-          `http://${ip2}/hostname`,
-          12,
-          2,
-        );
-        assert.equal(got2.length, 12);
-        assert.ok(
-          got2.every((h) => pods2.has(h)),
-          `node 1 → ${ip2} answered ${got2}`,
-        );
-        assert.deepEqual(new Set([...seen2, ...got2]), pods2, 'both endpoints answer');
-        const pods1 = new Set(await readyEndpoints(kc, 'echo-on-1'));
-        const { answers: got1 } = await hostnamesFrom(state, 2, `http://${ip1}/hostname`, 12, 2);
-        assert.ok(got1.length === 12 && got1.every((h) => pods1.has(h)), `node 2 → ${ip1} answered ${got1}`);
+      test("a pod on each real node reaches a ClusterIP whose endpoints are on the next node, through its node's proxy", async () => {
+        const ips: string[] = [];
+        for (let i = 1; i <= nodes; i++) ips.push(await echoService(kc, `echo-on-${i}`, `real-node-${i}`, 2));
+        await waitUntil('echo endpoints ready', async () => {
+          for (let i = 1; i <= nodes; i++)
+            if ((await readyEndpoints(kc, `echo-on-${i}`)).length !== 2) return false;
+          return true;
+        });
+        for (let from = 1; from <= nodes; from++) {
+          const to = nextNode(from);
+          const pods = new Set(await readyEndpoints(kc, `echo-on-${to}`));
+          const url = `http://${ips[to - 1]}/hostname`;
+          const { warmup: seen, answers: got } = await hostnamesFrom(state, from, url, 12, 2);
+          assert.equal(got.length, 12, `node ${from} → ${url}`);
+          assert.ok(
+            got.every((h) => pods.has(h)),
+            `node ${from} (${c.proxyModes[from - 1]}) → ${url} answered ${got}`,
+          );
+          assert.deepEqual(new Set([...seen, ...got]), pods, `both endpoints answer node ${from}`);
+        }
       });
 
-      test('an endpoint removed stops receiving traffic', async () => {
+      test("an endpoint removed stops receiving traffic, on every node's proxy", async () => {
         await kc
           .makeApiClient(AppsV1Api)
           .patchNamespacedDeploymentScale(
@@ -138,8 +131,10 @@ for (const c of combos) {
         ).spec!.clusterIP!;
         // kube-proxy's minSyncPeriod (1 s) may still be running: give it a moment, then every answer is the survivor.
         await sleep(3000);
-        const { answers: got } = await hostnamesFrom(state, 1, `http://${ip}/hostname`, 10);
-        assert.deepEqual([...new Set(got)], [left]);
+        for (let from = 1; from <= nodes; from++) {
+          const { answers: got } = await hostnamesFrom(state, from, `http://${ip}/hostname`, 10);
+          assert.deepEqual([...new Set(got)], [left], `node ${from} (${c.proxyModes[from - 1]})`);
+        }
       });
 
       test('names resolve through CoreDNS by the search path: svc, svc.ns and the full name', async () => {
