@@ -6,7 +6,7 @@
  */
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Scenario } from '../scenarios/schema.ts';
-import type { PlannedLab } from '../scenarios/lab-groups.ts';
+import { labRealNodes, sharedTargetNode, type PlannedLab } from '../scenarios/lab-groups.ts';
 import { peakServices } from '../scenarios/peak-services.ts';
 import { labUp } from '../infra/lab/local.ts';
 import { loadKubeconfig } from '../infra/lab/kubeconfig.ts';
@@ -31,7 +31,7 @@ export function labHost(scenario: Scenario, labName: string): VariantHost {
             lab.runs.map(async (_, k) => {
               const namespace = `side-${k + 1}`;
               await createNamespace(kc, namespace);
-              return variantView(state, k, lab.nodesPerVariant, namespace, lab.runs.length);
+              return variantView(state, k, lab.nodesPerVariant, namespace, sharedTargetNode(lab));
             }),
           )
         : [{ target: labTarget(state), state }];
@@ -39,7 +39,8 @@ export function labHost(scenario: Scenario, labName: string): VariantHost {
         results.forEach((r, k) => {
           const others = results.filter((o) => o !== r).map((o) => o.id);
           const nodes = views[k]!.target.nodes.filter((n) => !n.borrowed).map((n) => n.name);
-          r.sideBySide = { lab: 0, with: others, nodes };
+          const targetNode = views[k]!.target.nodes.find((n) => n.borrowed)?.name;
+          r.sideBySide = { lab: 0, with: others, nodes, ...(targetNode ? { targetNode } : {}) };
         });
       return {
         kc,
@@ -67,11 +68,13 @@ function labSpec(scenario: Scenario, name: string, lab: PlannedLab) {
   const perNode = lab.runs.flatMap((r) =>
     Array.from({ length: lab.nodesPerVariant }, () => `${r.variant.proxyMode}/${r.variant.dns}`),
   );
+  // The shared target node, if any, runs the first variant's values.
+  if (sharedTargetNode(lab)) perNode.push(`${v.proxyMode}/${v.dns}`);
   return parseLabUpOptions({
     name,
     fakeNodes: String(scenario.cluster.fakeNodes),
     nodeLeaseSeconds: String(scenario.cluster.nodeLeaseSeconds),
-    realNodes: String(lab.nodesPerVariant * lab.runs.length),
+    realNodes: String(labRealNodes(lab)),
     podNetwork: v.podNetwork,
     iptablesBackend: v.iptablesBackend,
     kubernetesVersion: v.kubernetesVersion,

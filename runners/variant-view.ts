@@ -22,15 +22,15 @@ function nodeOf(processName: string): number | undefined {
 
 /**
  * Variant k (0-based) of a lab whose variants have `perVariant` real nodes each, in order: nodes
- * k·perVariant+1 … (k+1)·perVariant; its objects go to `namespace`. With one node each, the next variant's
- * node is lent as the second (targets and probe backends: the client's node is what the variant is about).
+ * k·perVariant+1 … (k+1)·perVariant; its objects go to `namespace`. With one node each, the lab's shared target
+ * node (`targetNode`, scenarios/lab-groups.ts) is lent as the second, for targets and probe backends.
  */
 export function variantView(
   state: LabState,
   k: number,
   perVariant: number,
   namespace: string,
-  variants: number,
+  targetNode?: number,
 ): VariantView {
   const first = k * perVariant + 1;
   const mine = (index: number) => index >= first && index < first + perVariant;
@@ -51,7 +51,7 @@ export function variantView(
     }),
   };
   const target = labTarget(narrowed);
-  const lent = perVariant === 1 && variants > 1 ? lentNode(state, ((k + 1) % variants) + 1) : undefined;
+  const lent = targetNode === undefined ? undefined : lentNode(state, targetNode);
   return {
     state: narrowed,
     target: { ...target, namespace, nodes: lent ? [...target.nodes, lent] : target.nodes },

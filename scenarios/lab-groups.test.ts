@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { loadScenario, ScenarioError } from './load.ts';
 import { expandPlan } from './plan.ts';
 import { variantView } from '../runners/variant-view.ts';
+import { labRealNodes, sharedTargetNode } from './lab-groups.ts';
 import type { LabState } from '../infra/lab/state.ts';
 
 const host = { kernel: 'k' };
@@ -24,6 +25,9 @@ test('sideBySideNodes: 1 gives each variant sharing a lab one node; a variant al
       [['vxlan.iptables-nft.coredns'], 2],
     ],
   );
+  // The shared lab has a third node for both variants' targets; a lab of one variant has none.
+  assert.deepEqual(labs.map(sharedTargetNode), [3, undefined]);
+  assert.deepEqual(labs.map(labRealNodes), [3, 2]);
 });
 
 test('sideBySideNodes without sideBySide is refused, naming the field', () => {
@@ -34,7 +38,7 @@ test('sideBySideNodes without sideBySide is refused, naming the field', () => {
   );
 });
 
-test("with one node each, a variant's second node is the next variant's, lent and marked so", () => {
+test("with one node each, a variant's second node is the lab's shared target node, lent and marked so", () => {
   const node = (index: number) => ({
     index,
     name: `real-node-${index}`,
@@ -42,23 +46,26 @@ test("with one node each, a variant's second node is the next variant's, lent an
     netns: `n${index}`,
   });
   const state = {
-    spec: { name: 'l', realNodes: 3, proxyMode: 'iptables', dns: 'coredns' },
+    spec: { name: 'l', realNodes: 4, proxyMode: 'iptables', dns: 'coredns' },
     stateDir: '/nonexistent',
-    realNodes: [node(1), node(2), node(3)],
+    realNodes: [node(1), node(2), node(3), node(4)],
     processes: [
       { name: 'kube-proxy-1', pid: 1 },
       { name: 'kube-proxy-3', pid: 3 },
+      { name: 'kube-proxy-4', pid: 4 },
       { name: 'kube-apiserver', pid: 9 },
     ],
   } as unknown as LabState;
-  const last = variantView(state, 2, 1, 'side-3', 3);
-  assert.deepEqual(
-    last.target.nodes.map((n) => [n.name, n.borrowed ?? false]),
-    [
-      ['real-node-3', false],
-      ['real-node-1', true],
-    ],
-  );
+  // Three variants on nodes 1–3, every one's targets on node 4.
+  for (const k of [0, 1, 2])
+    assert.deepEqual(
+      variantView(state, k, 1, `side-${k + 1}`, 4).target.nodes.map((n) => [n.name, n.borrowed ?? false]),
+      [
+        [`real-node-${k + 1}`, false],
+        ['real-node-4', true],
+      ],
+    );
+  const last = variantView(state, 2, 1, 'side-3', 4);
   // Its own node only, for what reads a node's dataplane (rule sync, the DNS sampler, CPU per process).
   assert.deepEqual(
     last.state!.realNodes!.map((n) => n.name),
@@ -68,6 +75,6 @@ test("with one node each, a variant's second node is the next variant's, lent an
     last.state!.processes.map((p) => p.name),
     ['kube-proxy-3', 'kube-apiserver'],
   );
-  const two = variantView(state, 0, 2, 'side-1', 1);
+  const two = variantView(state, 0, 2, 'side-1');
   assert.ok(two.target.nodes.every((n) => !n.borrowed));
 });

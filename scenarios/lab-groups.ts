@@ -19,6 +19,22 @@ export interface PlannedLab {
   readonly why: string;
 }
 
+/**
+ * With one real node per variant side by side, the lab gets one more real node, after theirs, that holds every
+ * variant's traffic targets and probe backends: a connection then differs between variants only in the client's
+ * node, the one the variant is about. (Lending each variant the next variant's node made the target node's
+ * proxy part of the figure: a pod IP arriving at an iptables node walks its KUBE-SERVICES, at an nftables node
+ * a map lookup.) It runs the lab's first variant's values. undefined: each variant has two nodes of its own.
+ */
+export function sharedTargetNode(lab: PlannedLab): number | undefined {
+  return lab.nodesPerVariant === 1 && lab.runs.length > 1 ? lab.runs.length + 1 : undefined;
+}
+
+/** Real nodes of the lab: each variant's, and the shared target node if there is one. */
+export function labRealNodes(lab: PlannedLab): number {
+  return lab.nodesPerVariant * lab.runs.length + (sharedTargetNode(lab) ? 1 : 0);
+}
+
 /** What must be the same for variants to share a lab: what a lab sets for all its nodes. */
 function labKey(r: PlannedRun): string {
   const v = r.variant;
@@ -29,7 +45,8 @@ export function groupLabs(s: Scenario, runs: readonly PlannedRun[]): PlannedLab[
   const alone = s.cluster.realNodes;
   if (!s.variants.sideBySide) return runs.map((r) => ({ runs: [r], nodesPerVariant: alone, why: '' }));
   const n = s.variants.sideBySideNodes ?? alone;
-  const perLab = Math.max(1, Math.floor(maxRealNodes / n));
+  // With one node each, one node of the lab is the shared target node.
+  const perLab = Math.max(1, Math.floor((maxRealNodes - (n === 1 ? 1 : 0)) / n));
   const byKey = new Map<string, PlannedRun[]>();
   for (const r of runs) byKey.set(labKey(r), [...(byKey.get(labKey(r)) ?? []), r]);
   const labs: PlannedLab[] = [];
@@ -43,7 +60,9 @@ export function groupLabs(s: Scenario, runs: readonly PlannedRun[]): PlannedLab[
     for (const r of group) {
       const withIt = [...current, r];
       if (withIt.length > perLab)
-        close(`at most ${perLab} variants of ${n} real nodes fit in ${maxRealNodes}`);
+        close(
+          `at most ${perLab} variants of ${n} real node${n > 1 ? 's' : ''}${n === 1 ? ' and a shared target node' : ''} fit in ${maxRealNodes}`,
+        );
       else if (mixingProblems(withIt.map((x) => x.variant)).length)
         close('their node-local caches would need different modes');
       current.push(r);

@@ -10,6 +10,7 @@ import { headroomUnit, stepValues, watchedSlos } from '../../scenarios/headroom-
 import { UserError } from '../errors.ts';
 import { plannedPhaseSeconds } from '../progress.ts';
 import { minutes } from '../remaining.ts';
+import { sharedTargetNode } from '../../scenarios/lab-groups.ts';
 
 /** `--set path=value`, repeatable (scenarios/overrides.ts); shared by validate, plan and run. */
 export const setOption = () =>
@@ -137,9 +138,9 @@ function planOf(
       lab.runs.forEach((r, k) => {
         const first = k * lab.nodesPerVariant + 1;
         const last = first + lab.nodesPerVariant - 1;
-        const lent = lab.nodesPerVariant === 1 && lab.runs.length > 1;
-        const targets = lent ? `real node ${first}, targets on node ${((k + 1) % lab.runs.length) + 1}` : '';
-        out.push(`    run   ${r.id} (${lent ? targets : `real nodes ${first}–${last}`})`);
+        const targetNode = sharedTargetNode(lab);
+        const targets = targetNode ? `real node ${first}, targets on shared node ${targetNode}` : '';
+        out.push(`    run   ${r.id} (${targetNode ? targets : `real nodes ${first}–${last}`})`);
       });
     });
   else for (const r of plan.runs) out.push(`  run   ${r.id}`);
@@ -166,6 +167,7 @@ function planOf(
     labs: plan.labs.map((l) => ({
       runs: l.runs.map((r) => r.id),
       nodesPerVariant: l.nodesPerVariant,
+      sharedTargetNode: sharedTargetNode(l) ?? null,
       why: l.why,
     })),
     skipped: plan.skipped,

@@ -244,8 +244,17 @@ const variantResult = object({
   /**
    * Variants run side by side (variants.sideBySide): the lab they shared (1-based, in run order), the other
    * variants on it, and this variant's own real nodes. Their phases are the same phases, measured at once.
+   * With one node each (from 2026-12-06), `targetNode`: the node every variant's targets and probe backends
+   * ran on.
    */
-  sideBySide: optional(object({ lab: number({ min: 1, integer: true }), with: strings, nodes: strings })),
+  sideBySide: optional(
+    object({
+      lab: number({ min: 1, integer: true }),
+      with: strings,
+      nodes: strings,
+      targetNode: optional(string()),
+    }),
+  ),
   /** Where the evidence of a failed or invalid variant was kept, relative to the results file's directory. */
   artifacts: optional(string()),
   errors: problems,
