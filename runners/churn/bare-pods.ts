@@ -9,7 +9,7 @@ import { paths, type ApiWrites } from '../../infra/api/api-writes.ts';
 import { apiGet } from '../cluster/api-get.ts';
 import { retry } from '../../infra/lab/fake-nodes.ts';
 import { runLabel } from '../run-label.ts';
-import { groupNamespace, groupNode, kwokPodSpec, type Background } from './workload.ts';
+import { groupNamespace, groupNode, kwokPodSpec, type Background, type BarePods } from './workload.ts';
 
 /** Pod k of group g: the labels a group's Services select, agnhost netexec, on `nodeName` if given. */
 export function backgroundPod(runId: string, group: number, name: string, nodeName?: string): V1Pod {
@@ -44,14 +44,6 @@ export async function countReadyBarePods(kc: KubeConfig, runId: string): Promise
     const [have, want] = String(r.cells[ready]).split('/');
     return have === want && want !== '0';
   }).length;
-}
-
-/** What endpoint churn on bare pods carries from one churn (and round) to the next. */
-export interface BarePods {
-  /** Each churned group's newest pod, the next to go; a group not yet churned: its last original pod. */
-  readonly newest: Map<number, string>;
-  /** Pods the churn has made, which numbers the next one's name. */
-  made: number;
 }
 
 /**
