@@ -11,7 +11,7 @@ import { retry } from '../../infra/lab/fake-nodes.ts';
 import { runLabel } from '../run-label.ts';
 import { groupNamespace, groupNode, kwokPodSpec, type Background, type BarePods } from './workload.ts';
 
-/** Pod k of group g: the labels a group's Services select, agnhost netexec, on `nodeName` if given. */
+/** A pod of group g named `name`: the labels the group's Services select, agnhost netexec, on `nodeName` if given. */
 export function backgroundPod(runId: string, group: number, name: string, nodeName?: string): V1Pod {
   const spec = kwokPodSpec(['netexec', '--http-port=8080']);
   return {
@@ -29,7 +29,8 @@ export function barePodName(group: number, k: number): string {
  * ~100 bytes a pod from the watch cache instead of the ~3 kB of a pod's JSON, 50,000 pods being 150 MB.
  */
 export async function countReadyBarePods(kc: KubeConfig, runId: string): Promise<number> {
-  const selector = encodeURIComponent(`${runLabel}=${runId}`);
+  // The run's pods that belong to a group: not a measurement's clients or targets, nor the `pods` churn's.
+  const selector = encodeURIComponent(`${runLabel}=${runId},group`);
   const path = `/api/v1/pods?labelSelector=${selector}&resourceVersion=0&includeObject=None`;
   const table = JSON.parse(
     await retry(
