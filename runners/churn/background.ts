@@ -70,20 +70,28 @@ export async function createBackground(
   const want = bg.groups * endpointsPerService;
   for (;;) {
     signal.throwIfAborted();
-    let ready = bg.barePods ? await countReadyBarePods(kc, runId) : 0;
-    for (const ns of bg.barePods ? [] : bg.namespaces) {
-      const list = await retry(
-        () => apps.listNamespacedDeployment({ namespace: ns, labelSelector: `${runLabel}=${runId}` }),
-        'listing the background Deployments',
-      );
-      ready += list.items.reduce((n, d) => n + (d.status?.readyReplicas ?? 0), 0);
-    }
+    const ready = bg.barePods
+      ? await countReadyBarePods(kc, runId)
+      : await countReadyDeploymentPods(apps, bg, runId);
     log({ kind: 'progress', step: 'background pods ready', done: ready, total: want });
     if (ready >= want) return bg;
     // A list of 10,000 Deployments is ~20 MB of JSON for the apiserver to write (50,000 pods' table rows ~5 MB):
     // ask less often the more there are.
     await sleep(Math.max(1000, bg.groups));
   }
+}
+
+/** Ready replicas over the background's Deployments, namespace by namespace. */
+async function countReadyDeploymentPods(apps: AppsV1Api, bg: Background, runId: string): Promise<number> {
+  let ready = 0;
+  for (const ns of bg.namespaces) {
+    const list = await retry(
+      () => apps.listNamespacedDeployment({ namespace: ns, labelSelector: `${runLabel}=${runId}` }),
+      'listing the background Deployments',
+    );
+    ready += list.items.reduce((n, d) => n + (d.status?.readyReplicas ?? 0), 0);
+  }
+  return ready;
 }
 
 /**

@@ -9,14 +9,13 @@ import { paths, type ApiWrites } from '../../infra/api/api-writes.ts';
 import { apiGet } from '../cluster/api-get.ts';
 import { retry } from '../../infra/lab/fake-nodes.ts';
 import { runLabel } from '../run-label.ts';
-import { groupNamespace, groupNode, kwokPodSpec, type Background, type BarePods } from './workload.ts';
+import { backgroundPodSpec, groupNamespace, groupNode, type Background, type BarePods } from './workload.ts';
 
 /** A pod of group g named `name`: the labels the group's Services select, agnhost netexec, on `nodeName` if given. */
 export function backgroundPod(runId: string, group: number, name: string, nodeName?: string): V1Pod {
-  const spec = kwokPodSpec(['netexec', '--http-port=8080']);
   return {
     metadata: { name, labels: { [runLabel]: runId, group: `g${group}` } },
-    spec: nodeName ? { ...spec, nodeSelector: undefined, nodeName } : spec,
+    spec: backgroundPodSpec(nodeName),
   };
 }
 

@@ -99,6 +99,15 @@ export function kwokPodSpec(args: string[]): V1PodSpec {
 }
 
 /**
+ * A background group's pod spec: agnhost netexec on a kwok node, bound to `nodeName` if given (then without the
+ * node selector, which only the scheduler reads).
+ */
+export function backgroundPodSpec(nodeName?: string): V1PodSpec {
+  const spec = kwokPodSpec(['netexec', '--http-port=8080']);
+  return nodeName ? { ...spec, nodeSelector: undefined, nodeName } : spec;
+}
+
+/**
  * A background group's Deployment. With `nodeName` its pods are bound to that node from the start and skip the
  * scheduler, which at 5,000 nodes and 50,000 pods is the busiest component and not what a network scenario
  * measures (background.bind: direct).
@@ -119,9 +128,7 @@ export function backgroundDeployment(
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
         metadata: { labels, annotations: { 'scalelab.io/rollout': String(rollout) } },
-        spec: nodeName
-          ? { ...kwokPodSpec(['netexec', '--http-port=8080']), nodeSelector: undefined, nodeName }
-          : kwokPodSpec(['netexec', '--http-port=8080']),
+        spec: backgroundPodSpec(nodeName),
       },
     },
   };
