@@ -19,9 +19,12 @@ import type { VariantHost } from './variant-host.ts';
 
 export function labHost(scenario: Scenario, labName: string): VariantHost {
   return {
-    async open({ lab, results, log, signal }) {
+    async open({ lab, results, log, signal, createBackground }) {
       await labDown(labName, log);
-      const state = await labUp(labSpec(scenario, labName, lab), log, signal);
+      const place = { namespace: 'default', bindToFakeNodes: scenario.cluster.fakeNodes };
+      const state = await labUp(labSpec(scenario, labName, lab), log, signal, (kc) =>
+        createBackground(kc, place),
+      );
       const kc = loadKubeconfig(state);
       for (const r of results)
         r.lab = { flags: state.flags, configFiles: state.configFiles, stepSeconds: state.stepSeconds };
@@ -46,8 +49,6 @@ export function labHost(scenario: Scenario, labName: string): VariantHost {
         kc,
         state,
         views,
-        namespace: 'default',
-        bindToFakeNodes: scenario.cluster.fakeNodes,
         fakeNodes: scenario.cluster.fakeNodes,
         versions: state.versions,
       };

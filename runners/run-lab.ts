@@ -1,5 +1,6 @@
 /**
- * One planned lab, on whatever host (runners/variant-host.ts): open it, create the background, start each
+ * One planned lab, on whatever host (runners/variant-host.ts): open it (the host creates the background when it
+ * suits it: a lab before its real nodes start), start each
  * variant's measurements on its own view of the host, run the phases (every round of a repeated one, or a
  * headroom search), collect, judge, keep the evidence of a failure, close. Usually one variant; variants side by
  * side (variants.sideBySide) share the lab's background and phases and are measured at the same moments, so a
@@ -26,7 +27,8 @@ import { runHeadroom } from './headroom.ts';
 import { sloVerdicts } from './slos.ts';
 import { collectMeasurements, finishVariant, keepEvidence, newVariantResult } from './run-outcome.ts';
 import { mergeVersions } from './results/merge-versions.ts';
-import type { OpenHost, VariantHost } from './variant-host.ts';
+import type { BackgroundPlace, VariantHost } from './variant-host.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 export async function runLab(
   scenario: Scenario,
@@ -49,11 +51,22 @@ export async function runLab(
   const labAbort = new AbortController();
   const labSignal = AbortSignal.any([signal, labAbort.signal]);
   try {
-    const opened = await host.open({ lab, results, runId, log, signal });
+    let made: Background | undefined;
+    const opened = await host.open({
+      lab,
+      results,
+      runId,
+      log,
+      signal,
+      createBackground: async (kc, where) => {
+        made = await background(scenario, kc, where, runId, results, log, signal);
+      },
+    });
     for (const r of results) if (r.sideBySide) r.sideBySide.lab = labNumber;
     mergeVersions(writer.results.manifest.versions, opened.versions);
     writer.save();
-    const bg = await background(scenario, opened, runId, results, log, signal);
+    if (!made) throw new Error('the host opened without creating the background');
+    const bg: Background = made;
     const contexts: MeasurementContext[] = opened.views.map((view) => ({
       state: view.state,
       target: view.target,
@@ -119,7 +132,8 @@ export async function runLab(
 /** The background, once for the lab, recorded in every variant's result. */
 async function background(
   scenario: Scenario,
-  opened: OpenHost,
+  kc: KubeConfig,
+  where: BackgroundPlace,
   runId: string,
   results: readonly VariantResult[],
   log: Log,
@@ -131,12 +145,12 @@ async function background(
     `background: ${b.services} Services × ${b.endpointsPerService} endpoints`,
     () =>
       createBackground(
-        opened.kc,
+        kc,
         runId,
         {
           ...b,
-          namespace: opened.namespace,
-          bindToFakeNodes: b.bind === 'scheduler' ? 0 : opened.bindToFakeNodes,
+          namespace: where.namespace,
+          bindToFakeNodes: b.bind === 'scheduler' ? 0 : where.bindToFakeNodes,
           barePods: b.bind === 'pods',
         },
         log,

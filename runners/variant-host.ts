@@ -36,19 +36,28 @@ export interface OpeningLab {
   readonly runId: string;
   readonly log: Log;
   readonly signal: AbortSignal;
+  /**
+   * Creates the run's background in `where`. The host calls it once during open, when it suits it: a lab before
+   * its real nodes start (their proxies then load the whole rule set once), a cluster in its run's namespace.
+   */
+  readonly createBackground: (kc: KubeConfig, where: BackgroundPlace) => Promise<void>;
 }
 
-/** An opened host: the API, each variant's view of it, and where the background goes. */
+/** Where the background goes. */
+export interface BackgroundPlace {
+  /** Where the background's first group of Services goes (the run's namespace in a cluster). */
+  readonly namespace: string;
+  /** Fake nodes background pods are bound to directly, skipping the scheduler (background.bind); 0: none. */
+  readonly bindToFakeNodes: number;
+}
+
+/** An opened host, its background made: the API and each variant's view of it. */
 export interface OpenHost {
   readonly kc: KubeConfig;
   /** The lab's state in a lab run, all of it: faults and the validity audit read it. */
   readonly state?: LabState;
   /** What each variant's measurements use, in the order of `lab.runs`: its nodes, namespace and state. */
   readonly views: readonly VariantView[];
-  /** Where the background's first group of Services goes (the run's namespace in a cluster). */
-  readonly namespace: string;
-  /** Fake nodes background pods are bound to directly, skipping the scheduler (background.bind: direct); 0: none. */
-  readonly bindToFakeNodes: number;
   /** Fake nodes the validity monitor counts as they stay Ready; 0 where they are not the harness's to judge. */
   readonly fakeNodes: number;
   /** Versions of what it runs, merged into the run's manifest (a lab's built programs). */

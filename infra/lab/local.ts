@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { join } from 'node:path';
 import { versionedPrograms } from '../build/build.ts';
 import { kubernetesRecipe, recipes, type GoRecipe } from '../build/recipes.ts';
@@ -35,11 +36,25 @@ import { UserError } from '../../runners/errors.ts';
  * Brings the local lab up: namespaces, etcd, kube-apiserver, kcm, scheduler, kwok (control-plane.ts), then
  * spec.fakeNodes Ready fake nodes, the lab's registry and the real nodes (dataplane.ts). A lab already running
  * under this name is reused (missing nodes are added); a dead one is cleaned first.
+ *
+ * `beforeDataplane`, if given, runs once the API and the fake nodes are up and before any real node starts: a
+ * run creates its background there, so the service proxies start on the whole rule set at once (as on a node
+ * that joins a big cluster) instead of reloading it for every Service created (on 2026-12-06, growing 4,000
+ * Services under five real nodes' proxies took 11 minutes of a 22-minute run). A reused lab already has its
+ * dataplane: the hook runs on it as it is.
  */
-export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promise<LabState> {
+export async function labUp(
+  spec: LabSpec,
+  log: Log,
+  signal: AbortSignal,
+  beforeDataplane?: (kc: KubeConfig) => Promise<void>,
+): Promise<LabState> {
   const existing = readLabState(spec.name);
-  if (existing && existing.processes.length && existing.processes.every(isRunning) && existing.kubeconfig)
-    return reuseLab(existing, spec, log, signal);
+  if (existing && existing.processes.length && existing.processes.every(isRunning) && existing.kubeconfig) {
+    const state = await reuseLab(existing, spec, log, signal);
+    await beforeDataplane?.(loadKubeconfig(state));
+    return state;
+  }
   if (existing) {
     log({
       kind: 'info',
@@ -59,6 +74,7 @@ export async function labUp(spec: LabSpec, log: Log, signal: AbortSignal): Promi
   state.kubeconfig = kubeconfigs.user;
   writeLabState(state);
   await ensureFakeNodes(state, spec.fakeNodes, log, signal);
+  await beforeDataplane?.(loadKubeconfig(state));
   if (spec.realNodes > 0)
     state.agentImage = await step('agent image in the lab registry', () =>
       startRegistry({ state, log, start: h.start, wait: h.wait, netns: labNetns(spec.name) }),

@@ -33,7 +33,7 @@ export function clusterHost(
   /** The variant's namespaces: its own first, then the spread background's (background.namespaces). */
   let namespaces: string[] = [];
   return {
-    async open({ lab, results, runId, log }) {
+    async open({ lab, results, runId, log, createBackground }) {
       const [result] = results;
       // A cluster's nodes run what the cluster runs: it hosts one variant at a time (plan never groups them).
       if (lab.runs.length !== 1 || !result)
@@ -59,8 +59,9 @@ export function clusterHost(
         agentImage: opts.agentImage,
       };
       log({ kind: 'info', message: `namespace ${namespace}; nodes ${result.cluster.nodes.join(', ')}` });
+      await createBackground(kc, { namespace, bindToFakeNodes: 0 });
       // No fake-node count to watch: the cluster's nodes are not the harness's to judge.
-      return { kc, views: [{ target }], namespace, bindToFakeNodes: 0, fakeNodes: 0, versions: {} };
+      return { kc, views: [{ target }], fakeNodes: 0, versions: {} };
     },
     keepEvidence: async (dir) => {
       if (namespaces.length) await keepNamespaceArtifacts(kc, namespaces, dir);
