@@ -1,6 +1,6 @@
 import { harnessBudgetCores } from './harness-budget.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { countFakeNodes } from '../infra/lab/fake-nodes.ts';
+import { countReadyFakeNodes } from '../infra/lab/fake-nodes.ts';
 import { sleep } from '../infra/lab/processes.ts';
 
 /**
@@ -28,8 +28,8 @@ export class ValidityMonitor {
     this.loop = (async () => {
       let lastWall = Date.now();
       let lastMono = performance.now();
-      // Counting Ready nodes lists them all (~3 KB each): every 10 s up to 1,000 nodes, then less often, so that
-      // at 5,000 nodes the check is not itself a load on the apiserver and the harness (every 50 s). kwok renews a
+      // Counting Ready nodes lists them all (a table row each): every 10 s up to 1,000 nodes, then less often, so
+      // that at 5,000 nodes the check is not itself a load on the apiserver and the harness (every 50 s). kwok renews a
       // node's lease every 40 s: a node falling behind is still seen.
       const everyMs = Math.max(10_000, this.fakeNodes * 10);
       while (!this.stopped) {
@@ -59,7 +59,7 @@ export class ValidityMonitor {
     for (let attempt = 0; attempt < 2 && !this.stopped; attempt++) {
       if (attempt > 0) await sleep(5000);
       try {
-        return await countFakeNodes(this.kc);
+        return { ready: await countReadyFakeNodes(this.kc) };
       } catch (e) {
         const text = e instanceof Error ? e.message : String(e);
         errors.push(`${new Date().toISOString().slice(11, 19)} ${text.split('\n')[0]!.slice(0, 200)}`);

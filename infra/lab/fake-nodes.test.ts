@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, paths } from '../api/api-writes.ts';
-import { fakeNodeName, retry } from './fake-nodes.ts';
+import { fakeNodeName, readyNodesInTable, retry } from './fake-nodes.ts';
 
 test('fake nodes are created at the cluster-scoped nodes collection', () => {
   assert.equal(paths.nodes(), '/api/v1/nodes');
@@ -29,4 +29,33 @@ test('retry: an answer that will not change (a 422) fails at once, naming what w
     /^Error: create node kwok-node-0: POST \/api\/v1\/nodes: HTTP 422: Node is invalid$/,
   );
   assert.equal(calls, 1);
+});
+
+// As kube-apiserver v1.36.3 serves /api/v1/nodes?includeObject=None with `Accept:
+// application/json;as=Table;v=v1;g=meta.k8s.io` (a lab's kwok nodes, 2026-12-06; descriptions left out).
+const columns = ['Name', 'Status', 'Roles', 'Age', 'Version', 'Internal-IP', 'External-IP', 'OS-Image'];
+const row = (name: string, status: string) => ({
+  cells: [name, status, '<none>', '3s', 'kwok-0.8.0', '198.18.64.1', '<none>', '<unknown>'],
+});
+const nodeTable = {
+  kind: 'Table',
+  apiVersion: 'meta.k8s.io/v1',
+  columnDefinitions: columns.map((name) => ({ name, type: 'string' })),
+  rows: [
+    row('kwok-node-0', 'Ready'),
+    row('kwok-node-1', 'Ready,SchedulingDisabled'),
+    row('kwok-node-2', 'NotReady'),
+    row('kwok-node-3', 'Unknown'),
+  ],
+};
+
+test('the node table counts Ready rows, cordoned ones too, not NotReady or Unknown', () => {
+  assert.equal(readyNodesInTable(nodeTable), 2);
+});
+
+test('a node table without a Status column is an error, not zero Ready nodes', () => {
+  assert.throws(
+    () => readyNodesInTable({ columnDefinitions: [{ name: 'Name' }], rows: [{ cells: ['kwok-node-0'] }] }),
+    /no Status column/,
+  );
 });
