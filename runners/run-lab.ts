@@ -3,8 +3,8 @@
  * suits it: a lab before its real nodes start), start each variant's measurements on its own view of the host,
  * run the phases (every round of a repeated one, or a headroom search), collect, judge, keep the evidence of a
  * failure, close. Usually one variant; variants side by side (variants.sideBySide) share the lab's background
- * and phases and are measured at the same moments, so a round's noise hits all of them. Every error is the lab's variants': their results say what failed, and what
- * was gathered until then is kept.
+ * and phases and are measured at the same moments, so a round's noise hits all of them. Every error is the
+ * lab's variants': their results say what failed, and what was gathered until then is kept.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';

@@ -29,8 +29,8 @@ export class ValidityMonitor {
       let lastWall = Date.now();
       let lastMono = performance.now();
       // Counting Ready nodes lists them all (a table row each): every 10 s up to 1,000 nodes, then less often, so
-      // that at 5,000 nodes the check is not itself a load on the apiserver and the harness (every 50 s). kwok renews a
-      // node's lease every 40 s: a node falling behind is still seen.
+      // that at 5,000 nodes the check is not itself a load on the apiserver and the harness (every 50 s). kwok
+      // renews a node's lease every 40 s: a node falling behind is still seen.
       const everyMs = Math.max(10_000, this.fakeNodes * 10);
       while (!this.stopped) {
         await sleep(everyMs);

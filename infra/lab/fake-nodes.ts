@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig, type V1Node, type V1NodeList } from '@kubernetes/client-node';
 import { apiGet } from '../../runners/cluster/api-get.ts';
+import { apiTable, tableColumn, type ApiTable } from '../../runners/cluster/api-table.ts';
 import { openApiWrites, paths } from '../api/api-writes.ts';
 import { kwokNodeAnnotation } from '../components/kwok.ts';
 import { fakeNodeIp } from './addresses.ts';
@@ -116,32 +117,19 @@ export async function countFakeNodes(kc: KubeConfig): Promise<{ total: number; r
 }
 
 /**
- * Ready fake nodes, from the apiserver's table view of Nodes (~100 bytes a node where the objects are ~3 KB):
- * the self-audit counts them every 10 s while a run measures, and parsing 1,000 whole nodes each time was the
- * largest part of the harness's own CPU in datadog-talk's pod-network labs (a CPU profile, 2026-12-06).
+ * Ready fake nodes, from the apiserver's table view of Nodes (a few hundred bytes a node where the objects are
+ * ~3 KB): the self-audit counts them every 10 s while a run measures, and parsing 1,000 whole nodes each time was
+ * the largest part of the harness's own CPU in datadog-talk's pod-network labs (a CPU profile, 2026-12-06).
  */
 export async function countReadyFakeNodes(kc: KubeConfig): Promise<number> {
   const selector = encodeURIComponent(`${fakeNodeLabel.key}=${fakeNodeLabel.value}`);
   const path = `/api/v1/nodes?labelSelector=${selector}&resourceVersion=0&includeObject=None`;
-  const text = await retry(
-    () => apiGet(kc, path, 60_000, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' }),
-    'the fake-node count',
-    3,
-  );
-  return readyNodesInTable(JSON.parse(text) as NodeTable);
-}
-
-/** The apiserver's table of Nodes, as much of it as the count reads. */
-export interface NodeTable {
-  readonly columnDefinitions: readonly { readonly name: string }[];
-  readonly rows: readonly { readonly cells: readonly unknown[] }[];
+  return readyNodesInTable(await retry(() => apiTable(kc, path, 60_000), 'the fake-node count', 3));
 }
 
 /** Rows whose Status column says Ready ("Ready" or "Ready,SchedulingDisabled"; not "NotReady" or "Unknown"). */
-export function readyNodesInTable(table: NodeTable): number {
-  const status = table.columnDefinitions.findIndex((c) => c.name === 'Status');
-  if (status < 0) throw new Error("the apiserver's node table has no Status column");
-  return table.rows.filter((r) => String(r.cells[status]).split(',')[0] === 'Ready').length;
+export function readyNodesInTable(table: ApiTable): number {
+  return tableColumn(table, 'Status', 'node').filter((s) => String(s).split(',')[0] === 'Ready').length;
 }
 
 /** Waits until `want` fake nodes are Ready, logging progress; throws after timeoutMs. */

@@ -6,7 +6,7 @@
  */
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { paths, type ApiWrites } from '../../infra/api/api-writes.ts';
-import { apiGet } from '../cluster/api-get.ts';
+import { apiTable, tableColumn } from '../cluster/api-table.ts';
 import { retry } from '../../infra/lab/fake-nodes.ts';
 import { runLabel } from '../run-label.ts';
 import { backgroundPodSpec, groupNamespace, groupNode, type Background, type BarePods } from './workload.ts';
@@ -31,17 +31,9 @@ export async function countReadyBarePods(kc: KubeConfig, runId: string): Promise
   // The run's pods that belong to a group: not a measurement's clients or targets, nor the `pods` churn's.
   const selector = encodeURIComponent(`${runLabel}=${runId},group`);
   const path = `/api/v1/pods?labelSelector=${selector}&resourceVersion=0&includeObject=None`;
-  const table = JSON.parse(
-    await retry(
-      () => apiGet(kc, path, 60_000, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' }),
-      'counting the background pods',
-      3,
-    ),
-  ) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
-  const ready = table.columnDefinitions.findIndex((c) => c.name === 'Ready');
-  if (ready < 0) throw new Error("the apiserver's pod table has no Ready column");
-  return table.rows.filter((r) => {
-    const [have, want] = String(r.cells[ready]).split('/');
+  const table = await retry(() => apiTable(kc, path, 60_000), 'counting the background pods', 3);
+  return tableColumn(table, 'Ready', 'pod').filter((cell) => {
+    const [have, want] = String(cell).split('/');
     return have === want && want !== '0';
   }).length;
 }
