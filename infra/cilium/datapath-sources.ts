@@ -35,6 +35,13 @@ function makeWritable(p: string): void {
 }
 
 /**
+ * What a cilium node needs from Debian besides the agent (debianOptional.cilium in infra/versions.json):
+ * clang-19 and llc-19, with which the agent compiles its datapath, and bpftool, with which scalelab reads
+ * the service map.
+ */
+export const ciliumHostTools = ['/usr/bin/clang-19', '/usr/bin/llc-19', '/usr/sbin/bpftool'] as const;
+
+/**
  * A directory first on the agent's PATH where `clang` is Debian's clang-19: the agent runs `clang` by that
  * name (pkg/datapath/loader/compile.go) and needs LLVM ≥ 18.1, while Debian's default clang/llc, when
  * present, are older (llc 14 here). llc is linked too, for any tool that still asks for it.

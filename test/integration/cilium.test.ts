@@ -16,16 +16,17 @@ import { cgroup2Root, ciliumNodePaths, labCgroup, type CiliumNodePaths } from '.
 import { v1Hierarchies } from '../../infra/cilium/mounts.ts';
 import { countServiceMap } from '../../runners/measurements/rule-sync-cilium.ts';
 import { frontendBackends } from '../../infra/cilium/service-map.ts';
+import { ciliumHostTools } from '../../infra/cilium/datapath-sources.ts';
 import { deadComponents, injectFault } from '../../runners/faults.ts';
 import { hostNetworkSnapshot, labMounts, scalelab, labUpOrFail } from './helpers.ts';
 import { echoService, readyEndpoints, waitUntil } from './echo-service.ts';
 
 const lab = 'ci1';
 
-/** Skipped, saying why, where the on-demand build or clang-19 is absent: CI does not build cilium cold. */
+/** Skipped, saying why, where the on-demand build or its Debian tools are absent: CI does not build cilium cold. */
 function skipReason(): string | undefined {
   if (!isBuilt(ciliumRecipe)) return 'cilium-agent is not built (npx scalelab build cilium)';
-  for (const tool of ['/usr/bin/clang-19', '/usr/sbin/bpftool'])
+  for (const tool of ciliumHostTools)
     if (!existsSync(tool)) return `${tool} is missing (npx scalelab build cilium installs it)`;
   return undefined;
 }

@@ -10,6 +10,7 @@ import { isBuilt } from '../../build/go-build.ts';
 import { ciliumRecipe } from '../../build/recipes.ts';
 import { ciliumServes, startCiliumAgent } from '../../cilium/start-agent.ts';
 import { ciliumNodePaths } from '../../cilium/paths.ts';
+import { ciliumHostTools } from '../../cilium/datapath-sources.ts';
 import { serviceMapSize } from '../../cilium/service-map-size.ts';
 import type { ServiceProxyValue } from '../service-proxy-value.ts';
 
@@ -21,7 +22,7 @@ export const cilium: ServiceProxyValue<'cilium'> = {
   notBuilt: () => {
     const missing = [
       ...(isBuilt(ciliumRecipe) ? [] : [`cilium-agent ${ciliumRecipe.pin.version}`]),
-      ...['/usr/bin/clang-19', '/usr/sbin/bpftool'].filter((t) => !existsSync(t)),
+      ...ciliumHostTools.filter((t) => !existsSync(t)),
     ];
     return missing.length
       ? `${missing.join(', ')} not installed: run npx scalelab build cilium (~45 min cold on 2 cores)`
