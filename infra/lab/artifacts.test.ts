@@ -1,3 +1,4 @@
+// unit: own process (infra/paths.ts reads SCALELAB_STATE when first imported)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
