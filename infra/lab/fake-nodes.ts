@@ -97,6 +97,9 @@ export async function createFakeNodes(
   }
 }
 
+/** The fake nodes, from the apiserver's watch cache (resourceVersion 0). */
+const fakeNodesPath = `/api/v1/nodes?labelSelector=${encodeURIComponent(`${fakeNodeLabel.key}=${fakeNodeLabel.value}`)}&resourceVersion=0`;
+
 /**
  * Counts fake nodes and how many are usable: Ready (kwok) and holding a podCIDR (kcm), since pods need both.
  * Reads the apiserver's watch cache (resourceVersion 0), which stays cheap with thousands of nodes.
@@ -104,11 +107,9 @@ export async function createFakeNodes(
 export async function countFakeNodes(kc: KubeConfig): Promise<{ total: number; ready: number }> {
   // Plain JSON.parse, not the client's typed deserializer (ObjectSerializer walks every field of every node in
   // JavaScript): lab up lists every fake node every few seconds until they are Ready.
-  const selector = encodeURIComponent(`${fakeNodeLabel.key}=${fakeNodeLabel.value}`);
   // A kept-alive connection the server closed mid-answer ("aborted") is worth another try, not a failed lab.
-  const path = `/api/v1/nodes?labelSelector=${selector}&resourceVersion=0`;
   const list = JSON.parse(
-    await retry(() => apiGet(kc, path, 60_000), 'the fake-node count', 3),
+    await retry(() => apiGet(kc, fakeNodesPath, 60_000), 'the fake-node count', 3),
   ) as V1NodeList;
   const ready = list.items.filter(
     (n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
@@ -119,11 +120,11 @@ export async function countFakeNodes(kc: KubeConfig): Promise<{ total: number; r
 /**
  * Ready fake nodes, from the apiserver's table view of Nodes (a few hundred bytes a node where the objects are
  * ~3 KB): the self-audit counts them every 10 s while a run measures, and parsing 1,000 whole nodes each time was
- * the largest part of the harness's own CPU in datadog-talk's pod-network labs (a CPU profile, 2026-12-06).
+ * the largest part of the harness's own CPU in datadog-talk's pod-network labs (a CPU profile, 2026-12-06). The
+ * table has no podCIDR, which countFakeNodes also checks: it is set once, before lab up counts a node usable.
  */
 export async function countReadyFakeNodes(kc: KubeConfig): Promise<number> {
-  const selector = encodeURIComponent(`${fakeNodeLabel.key}=${fakeNodeLabel.value}`);
-  const path = `/api/v1/nodes?labelSelector=${selector}&resourceVersion=0&includeObject=None`;
+  const path = `${fakeNodesPath}&includeObject=None`;
   return readyNodesInTable(await retry(() => apiTable(kc, path, 60_000), 'the fake-node count', 3));
 }
 
