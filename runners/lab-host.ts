@@ -69,8 +69,9 @@ function labSpec(scenario: Scenario, name: string, lab: PlannedLab) {
   const perNode = lab.runs.flatMap((r) =>
     Array.from({ length: lab.nodesPerVariant }, () => `${r.variant.proxyMode}/${r.variant.dns}`),
   );
-  // The shared target node, if any, runs the first variant's values.
-  if (sharedTargetNode(lab)) perNode.push(`${v.proxyMode}/${v.dns}`);
+  // The shared target node, if any, runs no service proxy: it only answers connections to its pods' IPs, which
+  // each client's node has translated, and a proxy there would reload every Service's rules on the same cores.
+  if (sharedTargetNode(lab)) perNode.push('none/coredns');
   return parseLabUpOptions({
     name,
     fakeNodes: String(scenario.cluster.fakeNodes),

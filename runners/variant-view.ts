@@ -35,6 +35,8 @@ export function variantView(
   const first = k * perVariant + 1;
   const mine = (index: number) => index >= first && index < first + perVariant;
   const values = valuesOfNode(state.spec, first);
+  // Only the shared target node runs no proxy, and it is no variant's first node.
+  if (values.proxyMode === 'none') throw new Error(`variant ${k + 1}'s node ${first} runs no service proxy`);
   const narrowed: LabState = {
     ...state,
     spec: {

@@ -24,7 +24,7 @@ export interface PlannedLab {
  * variant's traffic targets and probe backends: a connection then differs between variants only in the client's
  * node, the one the variant is about. (Lending each variant the next variant's node made the target node's
  * proxy part of the figure: a pod IP arriving at an iptables node walks its KUBE-SERVICES, at an nftables node
- * a map lookup.) It runs the lab's first variant's values. undefined: each variant has two nodes of its own.
+ * a map lookup.) It runs no service proxy (runners/lab-host.ts). undefined: each variant has two nodes of its own.
  */
 export function sharedTargetNode(lab: PlannedLab): number | undefined {
   return lab.nodesPerVariant === 1 && lab.runs.length > 1 ? lab.runs.length + 1 : undefined;

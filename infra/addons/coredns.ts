@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { pin } from '../versions.ts';
 import { labAddresses } from '../lab/addresses.ts';
-import { realNodeLabel } from '../node-agent/node-registration.ts';
+import { noServiceProxyLabel, realNodeLabel } from '../node-agent/node-registration.ts';
 
 /**
  * The cluster DNS addon as kubeadm installs it (ConfigMap, RBAC, Deployment, the kube-dns Service), with two
@@ -70,6 +70,22 @@ export function corednsObjects(replicas: number): KubernetesObject[] {
             dnsPolicy: 'Default',
             nodeSelector: { [realNodeLabel.key]: realNodeLabel.value },
             affinity: {
+              // CoreDNS reaches the apiserver through the kubernetes Service's ClusterIP: not on a node with no proxy.
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [
+                        {
+                          key: noServiceProxyLabel.key,
+                          operator: 'NotIn',
+                          values: [noServiceProxyLabel.value],
+                        },
+                      ],
+                    },
+                  ],
+                },
+              },
               podAntiAffinity: {
                 preferredDuringSchedulingIgnoredDuringExecution: [
                   {

@@ -2,7 +2,7 @@ import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { corednsObjects } from '../addons/coredns.ts';
 import { applyObjects } from '../addons/apply.ts';
 import { podNetworks } from '../variants/pod-network.ts';
-import { serviceProxies } from '../variants/service-proxy.ts';
+import { nodeServiceProxy } from '../variants/service-proxy.ts';
 import type { ProxySettings, ServiceProxyValue } from '../variants/service-proxy-value.ts';
 import { dnsValues } from '../variants/dns.ts';
 import type { DnsValue } from '../variants/dns-value.ts';
@@ -41,7 +41,7 @@ export async function bringUpDataplane(h: DataplaneHooks): Promise<void> {
     proxySettings: { iptablesBackend: spec.iptablesBackend, kubernetesVersion: spec.kubernetesVersion },
     valuesOf(n) {
       const v = valuesOfNode(spec, n.index);
-      return { proxy: serviceProxies[v.proxyMode], dns: dnsValues[v.dns] };
+      return { proxy: nodeServiceProxy(v.proxyMode), dns: dnsValues[v.dns] };
     },
   };
   recordLabels(d);

@@ -3,11 +3,19 @@
  * node, node 1 first. A cluster configures kube-proxy per node and rolls node-local caches out node by node, so
  * one lab can hold variants side by side on separate real nodes. Pure: parsing and the mixing rules, no I/O.
  */
-import { dnsNames, serviceProxyNames, type DnsName, type ServiceProxyName } from '../variants/names.ts';
-import { serviceProxies } from '../variants/service-proxy.ts';
+import {
+  dnsNames,
+  serviceProxyNames,
+  type DnsName,
+  type NodeProxyName,
+  type ServiceProxyName,
+} from '../variants/names.ts';
+import { nodeServiceProxy } from '../variants/service-proxy.ts';
 import type { NodeValues } from './state.ts';
 
 const flag = '--node-values';
+/** A node's proxy: a variant value, or none (a node that only holds other nodes' targets). */
+const proxyChoices = `${serviceProxyNames.join(', ')}, none`;
 
 /** Each node's values from the flag's text, or the problems (every one, each naming the flag and the node). */
 export function parseNodeValues(
@@ -26,19 +34,24 @@ export function parseNodeValues(
     const [proxy, dns, ...rest] = entry.split('/');
     if (dns === undefined || rest.length) {
       problems.push(
-        `${flag}: ${node}: expected <proxy>/<dns> such as nftables/nodelocal (proxy: ${serviceProxyNames.join(', ')}; dns: ${dnsNames.join(', ')}); got "${entry}"`,
+        `${flag}: ${node}: expected <proxy>/<dns> such as nftables/nodelocal (proxy: ${proxyChoices}; dns: ${dnsNames.join(', ')}); got "${entry}"`,
       );
       continue;
     }
-    const proxyOk = serviceProxyNames.includes(proxy as ServiceProxyName);
+    const proxyOk = proxy === 'none' || serviceProxyNames.includes(proxy as ServiceProxyName);
     const dnsOk = dnsNames.includes(dns as DnsName);
-    if (!proxyOk)
-      problems.push(
-        `${flag}: ${node}: proxy expected one of ${serviceProxyNames.join(', ')}; got "${proxy}"`,
-      );
+    if (!proxyOk) problems.push(`${flag}: ${node}: proxy expected one of ${proxyChoices}; got "${proxy}"`);
     if (!dnsOk) problems.push(`${flag}: ${node}: dns expected one of ${dnsNames.join(', ')}; got "${dns}"`);
-    if (proxyOk && dnsOk) values.push({ proxyMode: proxy as ServiceProxyName, dns: dns as DnsName });
+    if (proxy === 'none' && dns === 'nodelocal')
+      problems.push(
+        `${flag}: ${node}: none/nodelocal: a node-local cache reaches CoreDNS through the kube-dns ClusterIP, which a node with no service proxy does not serve; use none/coredns`,
+      );
+    else if (proxyOk && dnsOk) values.push({ proxyMode: proxy as NodeProxyName, dns: dns as DnsName });
   }
+  if (values[0]?.proxyMode === 'none')
+    problems.push(
+      `${flag}: node 1: none: node 1 holds the measurements' clients and CoreDNS needs a node with a service proxy; give node 1 a proxy and none to a later node`,
+    );
   if (!problems.length) problems.push(...mixingProblems(values));
   return { values, problems };
 }
@@ -59,7 +72,7 @@ export function mixingProblems(values: readonly NodeValues[]): string[] {
   const cached = values.map((v, i) => ({ node: i + 1, ...v })).filter((v) => v.dns === 'nodelocal');
   const modes = new Map<string, number[]>();
   for (const v of cached) {
-    const mode = serviceProxies[v.proxyMode].localDns;
+    const mode = nodeServiceProxy(v.proxyMode).localDns;
     modes.set(mode, [...(modes.get(mode) ?? []), v.node]);
   }
   if (modes.size < 2) return [];

@@ -101,6 +101,12 @@ describe('--node-values: a service proxy and a DNS value per real node', () => {
     assert.deepEqual(valuesOfNode(spec, 2), { proxyMode: 'nftables', dns: 'nodelocal' });
   });
 
+  test('none: a node with no service proxy (a shared target node); the lab-wide fields still name node 1', () => {
+    const spec = parseLabUpOptions({ ...two, nodeValues: 'nftables/coredns,none/coredns' });
+    assert.deepEqual(valuesOfNode(spec, 2), { proxyMode: 'none', dns: 'coredns' });
+    assert.equal(spec.proxyMode, 'nftables');
+  });
+
   test('without it, every node takes the lab-wide values, and the spec has no nodeValues', () => {
     const spec = parseLabUpOptions({ ...two, proxyMode: 'nftables', dns: 'nodelocal' });
     assert.equal('nodeValues' in spec, false);
@@ -127,17 +133,27 @@ describe('--node-values: a service proxy and a DNS value per real node', () => {
     [
       'an entry without its DNS value',
       { ...two, nodeValues: 'iptables/coredns,nftables' },
-      /--node-values: node 2: expected <proxy>\/<dns> such as nftables\/nodelocal \(proxy: iptables, nftables, ipvs, cilium; dns: coredns, nodelocal\); got "nftables"/,
+      /--node-values: node 2: expected <proxy>\/<dns> such as nftables\/nodelocal \(proxy: iptables, nftables, ipvs, cilium, none; dns: coredns, nodelocal\); got "nftables"/,
     ],
     [
       'an unknown proxy',
       { ...two, nodeValues: 'userspace/coredns,iptables/coredns' },
-      /--node-values: node 1: proxy expected one of iptables, nftables, ipvs, cilium; got "userspace"/,
+      /--node-values: node 1: proxy expected one of iptables, nftables, ipvs, cilium, none; got "userspace"/,
     ],
     [
       'an unknown DNS value',
       { ...two, nodeValues: 'iptables/coredns,iptables/kubedns' },
       /--node-values: node 2: dns expected one of coredns, nodelocal; got "kubedns"/,
+    ],
+    [
+      'no service proxy on node 1, which holds the clients and must hold CoreDNS',
+      { ...two, nodeValues: 'none/coredns,iptables/coredns' },
+      /--node-values: node 1: none: node 1 holds the measurements' clients/,
+    ],
+    [
+      'a node-local cache on a node with no service proxy',
+      { ...two, nodeValues: 'iptables/coredns,none/nodelocal' },
+      /--node-values: node 2: none\/nodelocal: a node-local cache reaches CoreDNS through the kube-dns ClusterIP/,
     ],
     [
       '--proxy-mode beside it',

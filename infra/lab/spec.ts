@@ -4,7 +4,7 @@ import { hostFacts } from './host-facts.ts';
 import { kubernetesVersions } from '../versions.ts';
 import { podNetworks } from '../variants/pod-network.ts';
 import { podNetworkNames } from '../variants/names.ts';
-import { serviceProxies } from '../variants/service-proxy.ts';
+import { nodeServiceProxy, serviceProxies } from '../variants/service-proxy.ts';
 import { iptablesBackends, serviceProxyNames } from '../variants/names.ts';
 import { dnsValues } from '../variants/dns.ts';
 import { dnsNames } from '../variants/names.ts';
@@ -40,7 +40,12 @@ export function parseLabUpOptions(raw: Record<string, string | undefined>): LabS
   const perNode =
     raw.nodeValues === undefined ? undefined : nodeValuesOption(raw, raw.nodeValues, realNodes, problems);
   // The lab-wide fields name node 1's values: the node measurements put their client on.
-  if (perNode?.values) ({ proxyMode, dns } = perNode.values[0]!);
+  // (parseNodeValues refuses none on node 1.)
+  const first = perNode?.values?.[0];
+  if (first) {
+    if (first.proxyMode !== 'none') proxyMode = first.proxyMode;
+    dns = first.dns;
+  }
   const pinned = kubernetesVersions();
   const kubernetesVersion = oneOf('kubernetes-version', raw.kubernetesVersion ?? pinned[0], pinned);
   if (realNodes > 0) problems.push(...hostProblems(chosenValues(podNetwork, perNode?.named, proxyMode, dns)));
@@ -116,7 +121,7 @@ function chosenValues(
   if (named) {
     const proxies = new Set(named.map((v) => v.proxyMode));
     const dnses = new Set(named.map((v) => v.dns));
-    chosen.push(...[...proxies].map((p) => ['node-values', serviceProxies[p]] as [string, VariantValue]));
+    chosen.push(...[...proxies].map((p) => ['node-values', nodeServiceProxy(p)] as [string, VariantValue]));
     chosen.push(...[...dnses].map((d) => ['node-values', dnsValues[d]] as [string, VariantValue]));
   } else chosen.push(['proxy-mode', serviceProxies[proxyMode]], ['dns', dnsValues[dns]]);
   return chosen;

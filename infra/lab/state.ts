@@ -4,7 +4,7 @@ import { stateRoot } from '../paths.ts';
 import type { ProcessRecord } from './processes.ts';
 import type { RealNodeInfo } from './real-nodes.ts';
 import type { PodNetworkName } from '../variants/names.ts';
-import type { IptablesBackend, ServiceProxyName } from '../variants/names.ts';
+import type { IptablesBackend, NodeProxyName, ServiceProxyName } from '../variants/names.ts';
 import type { DnsName } from '../variants/names.ts';
 
 /** What `lab up` asked for. */
@@ -43,7 +43,7 @@ export type DnsMode = DnsName;
 
 /** The values that can differ between a lab's real nodes. */
 export interface NodeValues {
-  readonly proxyMode: ServiceProxyName;
+  readonly proxyMode: NodeProxyName;
   readonly dns: DnsMode;
 }
 

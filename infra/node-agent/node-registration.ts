@@ -17,6 +17,9 @@ export interface NodeIdentity {
 /** The label that marks a real dataplane node (no kwok annotation: the node agent keeps it Ready). */
 export const realNodeLabel = { key: 'scalelab.io/real-node', value: 'true' } as const;
 
+/** The label of a real node with no service proxy (--node-values none/…): pods that need a ClusterIP keep off. */
+export const noServiceProxyLabel = { key: 'scalelab.io/service-proxy', value: 'none' } as const;
+
 const leaseSeconds = 40;
 const merge = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 

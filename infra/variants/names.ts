@@ -11,6 +11,12 @@ export type PodNetworkName = (typeof podNetworkNames)[number];
 export const serviceProxyNames = ['iptables', 'nftables', 'ipvs', 'cilium'] as const;
 export type ServiceProxyName = (typeof serviceProxyNames)[number];
 
+/**
+ * A real node's service proxy: a value above, or `none`, which is no variant's value: a node that only holds
+ * other nodes' traffic targets (side by side's shared target node) serves no ClusterIP of its own.
+ */
+export type NodeProxyName = ServiceProxyName | 'none';
+
 /** The iptables backends, an iptables setting: iptables-nft or iptables-legacy; other modes run once, not per backend. */
 export const iptablesBackends = ['nft', 'legacy'] as const;
 export type IptablesBackend = (typeof iptablesBackends)[number];

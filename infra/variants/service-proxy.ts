@@ -5,11 +5,12 @@
  * its own per-node agent from its own file.
  */
 import type { ServiceProxyValue } from './service-proxy-value.ts';
-import type { ServiceProxyName } from './names.ts';
+import type { NodeProxyName, ServiceProxyName } from './names.ts';
 import { iptables } from './service-proxy/iptables.ts';
 import { nftables } from './service-proxy/nftables.ts';
 import { ipvs } from './service-proxy/ipvs.ts';
 import { cilium } from './service-proxy/cilium.ts';
+import { noServiceProxy } from './service-proxy/none.ts';
 
 export const serviceProxies: { readonly [K in ServiceProxyName]: ServiceProxyValue<K> } = {
   iptables,
@@ -17,3 +18,8 @@ export const serviceProxies: { readonly [K in ServiceProxyName]: ServiceProxyVal
   ipvs,
   cilium,
 };
+
+/** A real node's service proxy value: one of the above, or none (names.ts NodeProxyName). */
+export function nodeServiceProxy(name: NodeProxyName): ServiceProxyValue {
+  return name === 'none' ? noServiceProxy : serviceProxies[name];
+}

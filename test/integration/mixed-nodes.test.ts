@@ -270,3 +270,47 @@ describe(
     });
   },
 );
+
+// No service proxy on a node (side by side's shared target node, runners/lab-host.ts): the node only answers
+// connections to its pods' IPs, which the client's node has translated; CoreDNS keeps off it.
+describe(
+  'mixed nodes: kube-proxy iptables on node 1, no service proxy on node 2',
+  {
+    timeout: 1_200_000,
+  },
+  () => {
+    const lab = mixedLab('mx3', 'iptables/coredns,none/coredns');
+
+    test('node 2 runs no proxy and no CoreDNS, and lab status says so', async () => {
+      const { state, kc } = lab();
+      const [, n2] = state.realNodes!;
+      assert.deepEqual(
+        state.processes.filter((p) => p.name.startsWith('kube-proxy')).map((p) => p.name),
+        ['kube-proxy-1'],
+      );
+      assert.doesNotMatch((await inNode(n2!, ['iptables-save', '-t', 'nat'])).stdout, /KUBE-SERVICES/);
+      assert.notEqual((await inNode(n2!, ['nft', 'list', 'table', 'ip', 'kube-proxy'])).exitCode, 0);
+      const dns = await kc
+        .makeApiClient(CoreV1Api)
+        .listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' });
+      assert.deepEqual([...new Set(dns.items.map((p) => p.spec?.nodeName))], ['real-node-1']);
+      const status = await scalelab(['lab', 'status', '--name', 'mx3']);
+      assert.match(status.stdout, /real-node-2: no service proxy; CoreDNS /);
+    });
+
+    test("node 1's pods reach a Service whose endpoints are on node 2, and resolve names", async () => {
+      const { state, kc } = lab();
+      const vip = await echoService(kc, 'echo-on-2', 'real-node-2', 2);
+      await waitUntil(
+        'echo endpoints ready',
+        async () => (await readyEndpoints(kc, 'echo-on-2')).length === 2,
+        180_000,
+      );
+      const pods = new Set(await readyEndpoints(kc, 'echo-on-2'));
+      const { seen, answers } = await answersFrom(state, 1, `http://${vip}/hostname`, 2);
+      assert.deepEqual(new Set(seen), pods);
+      assert.ok(answers.length === 10 && answers.every((h) => pods.has(h)), `answered ${answers}`);
+      assert.match(await lookupFrom(state, 1), /^nameserver 198\.19\.0\.10$/m);
+    });
+  },
+);
