@@ -1,6 +1,6 @@
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { exampleResults } from './testdata/synthetic.ts';
 
 const examples = fileURLToPath(new URL('../docs/results/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'scalelab-read-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function write(name: string, doc: unknown): string {
   const file = join(dir, name);

@@ -1,7 +1,15 @@
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +23,7 @@ const examples = fileURLToPath(new URL('../docs/results/', import.meta.url));
 const labUp = readdirSync(examples).find((f) => f.startsWith('lab-up-'))!;
 describe('a 100-run site', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelab-site-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   let cold: SitePage[];
   let coldMs: number;
 
@@ -75,8 +84,9 @@ describe('a 100-run site', () => {
   });
 });
 
-test('`scalelab site` writes the pages, keeps the current ones, and escapes a hostile scenario name', () => {
+test('`scalelab site` writes the pages, keeps the current ones, and escapes a hostile scenario name', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelab-site-cmd-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'nightly'));
   const r = night(1);
   (r as { manifest: RunResults['manifest'] }).manifest = {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Help, type Command } from 'commander';
@@ -44,8 +44,9 @@ test('--version and -V exit 0 and print the version and the git commit', () => {
   }
 });
 
-test('validate checks every file: all good exits 0; one bad exits 2 and lists every problem of every file', () => {
+test('validate checks every file: all good exits 0; one bad exits 2 and lists every problem of every file', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelab-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const bad = join(dir, 'bad.yaml');
   writeFileSync(bad, 'name: bad\ncluster: { fakeNodes: -1 }\n');
   const good = r('scenarios/quick.yaml');

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { headCommit, scalelabRoot, scalelabVersion } from './version.ts';
@@ -12,8 +12,12 @@ import { manifestView } from '../reports/manifest.ts';
 const a = 'a'.repeat(40);
 const b = 'b'.repeat(40);
 
+const checkouts: string[] = [];
+after(() => checkouts.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
 function checkout(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'scalelab-version-'));
+  checkouts.push(root);
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'scalelab', version: '9.8.7' }));
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
@@ -58,8 +62,9 @@ test("this checkout's commit is git's HEAD, with -dirty exactly when git sees ch
   assert.equal(scalelabVersion(root).commit, `${head.stdout.trim()}${dirty ? '-dirty' : ''}`);
 });
 
-test('results files are read with and without manifest.scalelab and overrides; the manifest section shows them', () => {
+test('results files are read with and without manifest.scalelab and overrides; the manifest section shows them', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelab-version-results-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const old = readdirSync(new URL('../docs/results/', import.meta.url)).find((f) => f.startsWith('quick-'))!;
   const doc = JSON.parse(
     readFileSync(new URL(`../docs/results/${old}`, import.meta.url), 'utf8'),

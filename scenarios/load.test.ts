@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,8 +113,9 @@ test('scenarios/schema.json is the schema the code has (regenerate: npx scalelab
   assert.deepEqual(rest, JSON.parse(JSON.stringify(scenarioSchema.jsonSchema())));
 });
 
-test('a file over 1 MiB, a missing file and a directory are refused before parsing', () => {
+test('a file over 1 MiB, a missing file and a directory are refused before parsing', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelab-bad-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const huge = join(dir, 'huge.yaml');
   writeFileSync(huge, `name: huge\ndescription: "${'x'.repeat(2 * 1024 * 1024)}"\n`);
   const cases: [string, RegExp][] = [

@@ -1,14 +1,18 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, RequestContext, HttpMethod } from '@kubernetes/client-node';
 import { reuseConnections } from './http1-writes.ts';
 
+const dirs: string[] = [];
+after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function labLikeKubeconfig(): KubeConfig {
   const dir = mkdtempSync(join(tmpdir(), 'connections-test-'));
+  dirs.push(dir);
   for (const f of ['ca.crt', 'admin.crt', 'admin.key']) writeFileSync(join(dir, f), `not really ${f}`);
   const kc = new KubeConfig();
   kc.loadFromOptions({

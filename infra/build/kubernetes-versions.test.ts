@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubernetesPin, kubernetesVersions } from '../versions.ts';
@@ -33,9 +33,10 @@ test('an unpinned version is refused naming the pinned ones', () => {
   );
 });
 
-test('a run naming an unbuilt version is refused with the command that builds it', async () => {
+test('a run naming an unbuilt version is refused with the command that builds it', async (t) => {
   const { spawnSync } = await import('node:child_process');
   const empty = mkdtempSync(join(tmpdir(), 'scalelab-cache-'));
+  t.after(() => rmSync(empty, { recursive: true, force: true }));
   // cacheRoot is read once at import: a child process sees the empty cache.
   const r = spawnSync(
     process.execPath,

@@ -1,16 +1,17 @@
 // unit: own process (infra/paths.ts reads SCALELAB_STATE when first imported)
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // paths.ts reads SCALELAB_STATE when first imported: a state root of our own, then the module.
 const root = mkdtempSync(join(tmpdir(), 'scalelab-state-'));
+after(() => rmSync(root, { recursive: true, force: true }));
 process.env.SCALELAB_STATE = root;
 const { keepLabArtifacts, ruleDumps } = await import('./artifacts.ts');
 
-test("a lab's evidence: logs and configs copied and redacted; keys, tokens and volumes left out, and said so", async () => {
+test("a lab's evidence: logs and configs copied and redacted; keys, tokens and volumes left out, and said so", async (t) => {
   const lab = join(root, 'ev9');
   const put = (rel: string, text: string) => {
     mkdirSync(join(lab, rel, '..'), { recursive: true });
@@ -29,6 +30,7 @@ test("a lab's evidence: logs and configs copied and redacted; keys, tokens and v
   );
   put('big.log', `${'x'.repeat(5 * 2 ** 20)}\nthe end\n`);
   const out = mkdtempSync(join(tmpdir(), 'scalelab-evidence-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
   const kept = await keepLabArtifacts('ev9', out);
   const read = (rel: string) => readFileSync(join(out, rel), 'utf8');
   assert.equal(read('state/logs/kube-apiserver.log'), 'E1205 started\nAuthorization: Bearer [removed]\n');

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastLines, logComponents } from './lab-logs.ts';
 
-test('lab logs: the components are the .log files; the last n lines, with or without a final newline', () => {
+test('lab logs: the components are the .log files; the last n lines, with or without a final newline', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelab-logs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'kube-proxy-1.log'), 'a\nb\nc\n');
   writeFileSync(join(dir, 'etcd.log'), 'x\ny');
   writeFileSync(join(dir, 'notes.txt'), 'not a log');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,8 +56,9 @@ test('v1 to v2: the Kubernetes pin from the manifest, one background namespace, 
   assert.equal(upgradeResults({ ...doc, schema: 'scalelab.results/v0' }), undefined);
 });
 
-test("a measurement's details of the wrong shape are refused, the field named", () => {
+test("a measurement's details of the wrong shape are refused, the field named", (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelab-details-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const refusal = (mutate: (d: Record<string, any>) => void): string => {
     const doc = upgradeResults(load('cost-growth-2026-12-05T20-52-50-030Z.json')) as Record<string, any>;
     mutate(doc);

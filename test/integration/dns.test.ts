@@ -7,7 +7,7 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +31,9 @@ describe('the DNS measurement', { timeout: 900_000 }, () => {
     await scalelab(['lab', 'down', '--name', lab]);
   });
 
-  test('every lookup counted once, against its rate and CoreDNS; an outage of every CoreDNS fails lookups', async () => {
+  test('every lookup counted once, against its rate and CoreDNS; an outage of every CoreDNS fails lookups', async (t) => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-dns-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
     const r = await scalelab(['run', fixture, '--out', out, '--lab', lab], 900_000);
     // 5: the self-audit found the loaded machine unfit to judge (the variant is invalid); the DNS figures are
     // still there, and what is asserted below holds whatever the load.

@@ -6,7 +6,7 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +29,9 @@ describe('evidence and exit codes for CI', { timeout: 600_000 }, () => {
     for (const lab of ['ev1', 'ev2']) await scalelab(['lab', 'down', '--name', lab]);
   });
 
-  test('a component killed by a fault: exit 1; its log, the lab state and rule dumps kept, no key or token', async () => {
+  test('a component killed by a fault: exit 1; its log, the lab state and rule dumps kept, no key or token', async (t) => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-evidence-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
     const r = await scalelab(['run', fixture('faults-control-plane.yaml'), '--out', out, '--lab', 'ev1']);
     assert.equal(r.code, 1, r.stderr.slice(-3000));
     const file = readdirSync(out).find((f) => f.endsWith('.json'))!;
@@ -84,7 +85,9 @@ describe('evidence and exit codes for CI', { timeout: 600_000 }, () => {
     if (!hostFacts().ipvsMissing)
       return t.skip('this kernel has IPVS: the ipvs-only scenario would run and be judged');
     const results = mkdtempSync(join(tmpdir(), 'scalelab-nj-results-'));
+    t.after(() => rmSync(results, { recursive: true, force: true }));
     const site = mkdtempSync(join(tmpdir(), 'scalelab-nj-site-'));
+    t.after(() => rmSync(site, { recursive: true, force: true }));
     const dir = fixture('nightly-not-judged');
     const run = await scalelab(['run', join(dir, 'only-ipvs.yaml'), '--out', results, '--lab', 'ev2']);
     assert.equal(run.code, 5, run.stderr.slice(-2000));

@@ -6,7 +6,7 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,11 @@ import { scalelab } from './helpers.ts';
 const lab = 'itflt';
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
+const outs: string[] = [];
+
 async function run(file: string): Promise<{ code: number; results: RunResults; stderr: string }> {
   const out = mkdtempSync(join(tmpdir(), 'scalelab-faults-'));
+  outs.push(out);
   const r = await scalelab(['run', fixture(file), '--out', out, '--lab', lab]);
   const [name] = readdirSync(out).filter((f) => f.endsWith('.json'));
   return {
@@ -31,6 +34,7 @@ async function run(file: string): Promise<{ code: number; results: RunResults; s
 describe('component faults', { timeout: 900_000 }, () => {
   after(async () => {
     await scalelab(['lab', 'down', '--name', lab]);
+    for (const out of outs) rmSync(out, { recursive: true, force: true });
   });
 
   test('a CoreDNS process killed: recorded, its lookups all counted; then kube-proxy killed: the run names it', async () => {

@@ -6,7 +6,7 @@
 import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,8 +76,9 @@ describe('interrupting a run', { timeout: 900_000 }, () => {
     ['SIGINT', /phase hold/, 'in a phase'],
     ['SIGTERM', /fake nodes/, 'while the lab comes up'],
   ] as const) {
-    test(`${sig} ${where}: exit 130, partial results with the reason, the lab gone`, async () => {
+    test(`${sig} ${where}: exit 130, partial results with the reason, the lab gone`, async (t) => {
       const out = mkdtempSync(join(tmpdir(), 'scalelab-int-'));
+      t.after(() => rmSync(out, { recursive: true, force: true }));
       const run = startRun(out, marker);
       await run.reached;
       const sentAt = Date.now();
@@ -105,8 +106,9 @@ describe('interrupting a run', { timeout: 900_000 }, () => {
     });
   }
 
-  test('kill -9 of the harness leaves the lab running; lab down then cleans everything', async () => {
+  test('kill -9 of the harness leaves the lab running; lab down then cleans everything', async (t) => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-int-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
     const run = startRun(out, /phase hold/);
     await run.reached;
     run.child.kill('SIGKILL');

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,10 +198,12 @@ describe('report pages in headless Chromium', { timeout: 900_000 }, () => {
     }
   });
 
-  test('`scalelab report --latest` writes the page, JUnit and PerfData, and prints the path', async () => {
+  test('`scalelab report --latest` writes the page, JUnit and PerfData, and prints the path', async (t) => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-report-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
     // A results directory of its own: docs/results grows, and its newest run need not be a quick one.
     const runs = mkdtempSync(join(tmpdir(), 'scalelab-runs-'));
+    t.after(() => rmSync(runs, { recursive: true, force: true }));
     for (const f of ['quick-2026-11-25T13-33-16-799Z.json', 'quick-2026-11-25T14-35-39-915Z.json'])
       copyFileSync(join(examples, f), join(runs, f));
     const baseline = join(examples, 'quick-2026-11-25T13-33-16-799Z.json');

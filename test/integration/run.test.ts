@@ -1,6 +1,6 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +50,9 @@ describe('scalelab run', { timeout: 600_000 }, () => {
     await scalelab(['lab', 'down', '--name', lab]);
   });
 
-  test('a malformed scenario exits 2 before any process or namespace starts', async () => {
+  test('a malformed scenario exits 2 before any process or namespace starts', async (t) => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-run-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
     const r = await scalelab(['run', bad, '--out', out, '--lab', lab]);
     assert.equal(r.code, 2);
     assert.match(
@@ -66,8 +67,9 @@ describe('scalelab run', { timeout: 600_000 }, () => {
   });
 
   // One run serves both the results checks and the CLI's (--junit, --set, stdout): a lab run is the costly part.
-  test('a tiny scenario writes a results file with every measurement, the manifest and a verdict; --junit and --set', async () => {
+  test('a tiny scenario writes a results file with every measurement, the manifest and a verdict; --junit and --set', async (t) => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-run-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
     const junit = join(out, 'ci', 'junit.xml');
     const r = await scalelab([
       'run',

@@ -1,6 +1,6 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,9 @@ describe('variants side by side on one lab', { timeout: 900_000 }, () => {
     assert.match(r.stdout, /phases: churn ×5/);
   });
 
-  test('one lab, per-round figures of each variant on its own nodes, and a page that answers from them', async () => {
+  test('one lab, per-round figures of each variant on its own nodes, and a page that answers from them', async (t) => {
     const out = mkdtempSync(join(tmpdir(), 'scalelab-sbs-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
     const r = await scalelab(['run', fixture, '--out', out, '--lab', lab]);
     // 5: a loaded machine can make the self-audit find a variant invalid; its figures are still written.
     assert.ok([0, 5].includes(r.code), `exit ${r.code}\n${r.stderr.slice(-3000)}`);
