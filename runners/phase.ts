@@ -7,7 +7,7 @@ import type { Phase } from '../scenarios/schema.ts';
 import type { LabState } from '../infra/lab/state.ts';
 import { sleepUnlessAborted } from '../infra/lab/processes.ts';
 import { timedStep, type Log } from './events.ts';
-import type { Measurement } from './measurements/measurement.ts';
+import type { Measurement, PhaseEnd } from './measurements/measurement.ts';
 import { runChurn } from './churn/driver.ts';
 import type { Background } from './churn/workload.ts';
 import type { PhaseResult } from './results/schema.ts';
@@ -37,6 +37,7 @@ export async function runPhase(
   env: PhaseEnv,
   measurements: readonly (readonly Measurement[])[],
   name = phase.name,
+  end: PhaseEnd = {},
 ): Promise<{ result: PhaseResult; dead: string[] }> {
   const { state, kc, log, signal } = env;
   const t0 = performance.now();
@@ -75,7 +76,7 @@ export async function runPhase(
   if (!dead.length)
     await Promise.all(
       measurements.map(async (ofVariant) => {
-        for (const m of ofVariant) await m.mark?.(name);
+        for (const m of ofVariant) await m.mark?.(name, end);
       }),
     );
   const result: PhaseResult = {

@@ -14,6 +14,7 @@ import type { Scenario } from '../scenarios/schema.ts';
 import { phaseRounds } from '../scenarios/rounds.ts';
 import { timedStep, type Log } from './events.ts';
 import { createMeasurement } from './measurements/registry.ts';
+import { timedMeasurement } from './measurements/timed.ts';
 import type { Measurement, MeasurementContext } from './measurements/measurement.ts';
 import type { Background } from './churn/workload.ts';
 import { createBackground } from './churn/background.ts';
@@ -180,14 +181,15 @@ async function runPhases(
   await Promise.all(
     contexts.map(async (ctx, k) => {
       for (const m of scenario.measurements) {
-        const made = createMeasurement(m, ctx);
+        const made = timedMeasurement(createMeasurement(m, ctx), `${results[k]!.id}: ${m.name}`, env.log);
         measurements[k]!.push(made);
         await made.start();
       }
     }),
   );
   for (const { phase, name, round } of phaseRounds(scenario.phases)) {
-    const { result: done, dead } = await runPhase(phase, env, measurements, name);
+    const end = round ? { round, rounds: phase.repeat } : {};
+    const { result: done, dead } = await runPhase(phase, env, measurements, name, end);
     const recorded = round ? { ...done, round: { of: phase.name, round } } : done;
     for (const r of results) r.phases.push(recorded);
     save();

@@ -23,11 +23,17 @@ export interface MeasurementContext {
 export type { MeasurementResult, MeasurementResultOf } from '../results/definition.ts';
 import type { MeasurementResult } from '../results/definition.ts';
 
+/** Where a phase ended: a repeated phase's round (1-based) of `rounds`; empty for a phase that runs once. */
+export interface PhaseEnd {
+  readonly round?: number;
+  readonly rounds?: number;
+}
+
 /** kube-burner's Start/Stop/Collect: start observing, stop (idempotent, safe after a failed start), summarise. */
 export interface Measurement {
   start(): Promise<void>;
   /** Called when a phase ends; measurements that report per phase take a snapshot here. */
-  mark?(phase: string): Promise<void>;
+  mark?(phase: string, end?: PhaseEnd): Promise<void>;
   stop(): Promise<void>;
   collect(): MeasurementResult;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   countIptablesRules,
   countNftObjects,
+  countsRuleSet,
   loadableIptables,
   median,
   quantileMs,
@@ -237,4 +238,17 @@ test('sumHistograms: bucket by bucket over nodes; undefined for none', () => {
     sum: 0.03,
   });
   assert.equal(sumHistograms([]), undefined);
+});
+
+test("the rule set is counted after every phase, but of a repeated phase's rounds only after the first and last", () => {
+  assert.equal(countsRuleSet(), true);
+  assert.equal(countsRuleSet({}), true);
+  assert.deepEqual(
+    [1, 2, 3, 7, 8].map((round) => countsRuleSet({ round, rounds: 8 })),
+    [true, false, false, false, true],
+  );
+  assert.deepEqual(
+    [1, 2].map((round) => countsRuleSet({ round, rounds: 2 })),
+    [true, true],
+  );
 });

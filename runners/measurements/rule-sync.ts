@@ -15,7 +15,7 @@ import type { LabState } from '../../infra/lab/state.ts';
 import { scrapeKubeProxy } from './kube-proxy-metrics.ts';
 import { createCiliumRuleSync } from './rule-sync-cilium.ts';
 import type { RuleCounts } from './rule-counts.ts';
-import type { Measurement, MeasurementContext, MeasurementResultOf } from './measurement.ts';
+import type { Measurement, MeasurementContext, MeasurementResultOf, PhaseEnd } from './measurement.ts';
 import type { RuleSyncPhase } from '../results/details/rule-sync.ts';
 import { histogram, histogramDelta, histogramQuantile, type Histogram } from './prometheus.ts';
 
@@ -228,17 +228,27 @@ async function scrapeAtStart(
   await Promise.all(nodes.map(starting));
 }
 
-/** Node 1's row for a phase: its syncs during the phase and the rule set at its end. */
-function phaseRow(phase: string, s: Histogram | undefined, counts: RuleCounts): RuleSyncPhase {
+/**
+ * Whether node 1's rule set is counted after this phase: after every phase, but of a repeated phase's rounds,
+ * which leave the same Services with endpoints flipped, only after the first and the last. Reading 5,000
+ * Services' rules took 10–30 s beside the proxies' own syncs (datadog-talk, 2026-12-06): the longest part of
+ * every round's snapshot, on the cores the measured proxies share.
+ */
+export function countsRuleSet(end: PhaseEnd = {}): boolean {
+  return end.round === undefined || end.round === 1 || end.round === end.rounds;
+}
+
+/** Node 1 after a phase: its syncs, and its rule set where counted (null where not). */
+function phaseRow(phase: string, s: Histogram | undefined, counts?: RuleCounts): RuleSyncPhase {
   return {
     phase,
     syncs: s?.count ?? null,
     p50Ms: quantileMs(0.5, s),
     p99Ms: quantileMs(0.99, s),
     meanMs: s?.count ? round((s.sum / s.count) * 1000) : null,
-    rules: counts.rules,
-    elements: counts.elements,
-    serviceChains: counts.serviceChains,
+    rules: counts?.rules ?? null,
+    elements: counts?.elements ?? null,
+    serviceChains: counts?.serviceChains ?? null,
   };
 }
 
@@ -281,14 +291,14 @@ export function createRuleSync(ctx: MeasurementContext & { readonly state: LabSt
       lastMark = nodes[0] && before.get(nodes[0].name);
     },
 
-    async mark(phase: string) {
+    async mark(phase: string, end?: PhaseEnd) {
       const n = nodes[0];
       if (!n) return;
       try {
         const now = await scrape(lab, n);
         const s = now.sync && lastMark?.sync ? histogramDelta(now.sync, lastMark.sync) : now.sync;
         lastMark = now;
-        const { counts } = await dumpAndCount(lab, n, false);
+        const counts = countsRuleSet(end) ? (await dumpAndCount(lab, n, false)).counts : undefined;
         phases.push(phaseRow(phase, s, counts));
       } catch (e) {
         errors.push(`${n.name}: snapshot after phase ${phase} failed: ${message(e)}`);
