@@ -122,10 +122,14 @@ function waitNodesReady(d: Dataplane): Promise<void> {
   });
 }
 
-/** The cluster's CoreDNS (two replicas, or one on a one-node lab), until every replica is ready. */
+/**
+ * The cluster's CoreDNS (two replicas, or one on a one-node lab), until every replica is ready; on the nodes
+ * with no service proxy where the lab has some (infra/addons/coredns.ts says why).
+ */
 async function startCoreDns(d: Dataplane): Promise<void> {
   const { kc, wait } = d.ctx;
-  await applyObjects(kc, corednsObjects(Math.min(2, d.nodes.length)));
+  const withoutProxy = d.nodes.some((n) => d.valuesOf(n).proxy.name === 'none');
+  await applyObjects(kc, corednsObjects(Math.min(2, d.nodes.length), withoutProxy));
   const apps = kc.makeApiClient(AppsV1Api);
   await wait(
     'CoreDNS ready',

@@ -50,7 +50,7 @@ export function parseNodeValues(
   }
   if (values[0]?.proxyMode === 'none')
     problems.push(
-      `${flag}: node 1: none: node 1 holds the measurements' clients and CoreDNS needs a node with a service proxy; give node 1 a proxy and none to a later node`,
+      `${flag}: node 1: none: node 1 holds the measurements' clients, which reach Services through their node's proxy; give node 1 a proxy and none to a later node`,
     );
   if (!problems.length) problems.push(...mixingProblems(values));
   return { values, problems };

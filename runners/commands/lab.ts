@@ -53,7 +53,7 @@ export function labCommand(): Command {
       '--node-values <list>',
       "each real node's service proxy and DNS, node 1 first, instead of --proxy-mode and --dns: " +
         '<proxy>/<dns>,… (e.g. iptables/coredns,nftables/nodelocal), one per real node; proxy none: a node ' +
-        "with no service proxy, for other nodes' targets (not node 1, not with nodelocal; CoreDNS keeps off it)",
+        "with no service proxy, for other nodes' targets (not node 1, not with nodelocal; CoreDNS runs there)",
     )
     .option(
       '--max-services <n>',

@@ -272,7 +272,7 @@ describe(
 );
 
 // No service proxy on a node (side by side's shared target node, runners/lab-host.ts): the node only answers
-// connections to its pods' IPs, which the client's node has translated; CoreDNS keeps off it.
+// connections to its pods' IPs, which the client's node has translated; CoreDNS runs there, off the clients' node.
 describe(
   'mixed nodes: kube-proxy iptables on node 1, no service proxy on node 2',
   {
@@ -281,7 +281,7 @@ describe(
   () => {
     const lab = mixedLab('mx3', 'iptables/coredns,none/coredns');
 
-    test('node 2 runs no proxy and no CoreDNS, and lab status says so', async () => {
+    test('node 2 runs no proxy but every CoreDNS replica, and lab status says so', async () => {
       const { state, kc } = lab();
       const [, n2] = state.realNodes!;
       assert.deepEqual(
@@ -293,12 +293,12 @@ describe(
       const dns = await kc
         .makeApiClient(CoreV1Api)
         .listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' });
-      assert.deepEqual([...new Set(dns.items.map((p) => p.spec?.nodeName))], ['real-node-1']);
+      assert.deepEqual([...new Set(dns.items.map((p) => p.spec?.nodeName))], ['real-node-2']);
       const status = await scalelab(['lab', 'status', '--name', 'mx3']);
       assert.match(status.stdout, /real-node-2: no service proxy; CoreDNS /);
     });
 
-    test("node 1's pods reach a Service whose endpoints are on node 2, and resolve names", async () => {
+    test("node 1's pods reach a Service whose endpoints are on node 2, and resolve names through CoreDNS there", async () => {
       const { state, kc } = lab();
       const vip = await echoService(kc, 'echo-on-2', 'real-node-2', 2);
       await waitUntil(

@@ -2,8 +2,7 @@
  * `none` on a node (`--node-values none/coredns`): no service proxy. Not a variant value: side by side's shared
  * target node only answers other nodes' connections to pod IPs (the client's node translates the VIP), so a
  * proxy there would only reload 5,000 Services' rules on the same 2 cores as the proxies being measured.
- * A pod that needs a ClusterIP of its own (CoreDNS reaching the apiserver through the kubernetes Service) is
- * kept off the node by its label.
+ * Its label tells CoreDNS where to run (infra/addons/coredns.ts).
  */
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { noServiceProxyLabel } from '../../node-agent/node-registration.ts';
