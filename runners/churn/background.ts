@@ -37,6 +37,9 @@ export interface BackgroundSpec {
   readonly barePods?: boolean;
 }
 
+/** How long the background's ready count may keep failing before the wait gives up. */
+const countFailureLimitMs = 120_000;
+
 /** Background Services created at once (Deployments: half as many), and so the connections they may need. */
 const backgroundServicesAtOnce = 32;
 
@@ -68,13 +71,24 @@ export async function createBackground(
     api.close();
   }
   const want = bg.groups * endpointsPerService;
+  let failingSince: number | undefined;
   for (;;) {
     signal.throwIfAborted();
-    const ready = bg.barePods
-      ? await countReadyBarePods(kc, runId)
-      : await countReadyDeploymentPods(apps, bg, runId);
-    log({ kind: 'progress', step: 'background pods ready', done: ready, total: want });
-    if (ready >= want) return bg;
+    // A count is only a wait's poll: one that fails is asked again at the next poll, until counts have failed
+    // for countFailureLimitMs. (datadog-talk on 2026-12-06 lost its bgp lab to three counts cut off within a
+    // second of its last Service create: "counting the background pods: aborted".)
+    try {
+      const ready = bg.barePods
+        ? await countReadyBarePods(kc, runId)
+        : await countReadyDeploymentPods(apps, bg, runId);
+      failingSince = undefined;
+      log({ kind: 'progress', step: 'background pods ready', done: ready, total: want });
+      if (ready >= want) return bg;
+    } catch (err) {
+      failingSince ??= Date.now();
+      if (Date.now() - failingSince > countFailureLimitMs) throw err;
+      log({ kind: 'warn', message: `${err instanceof Error ? err.message : err}; asking again` });
+    }
     // A list of 10,000 Deployments is ~20 MB of JSON for the apiserver to write (50,000 pods' table rows ~5 MB):
     // ask less often the more there are.
     await sleep(Math.max(1000, bg.groups));
