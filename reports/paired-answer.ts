@@ -31,6 +31,14 @@ export function clause(c: PairedComparison): string {
   );
 }
 
+/**
+ * Said when every comparison comes from one lab: its rounds share the lab's pod placement and first syncs, so
+ * their interval can be narrower than the spread between runs (datadog-talk's answers moved between runs on
+ * 2026-12-06 beyond one run's interval).
+ */
+const oneLabCaveat =
+  ' The interval holds the noise between this lab’s rounds, not between runs: repeat the scenario (repetitions) to pair across labs.';
+
 export function pairedAnswer(
   axis: string,
   comparisons: readonly PairedComparison[],
@@ -49,6 +57,7 @@ export function pairedAnswer(
   const unbeaten = [...wins.keys()].filter((v) => !losses.has(v));
   const rounds = Math.min(...comparisons.map((c) => c.diffs.length));
   const n = comparisons.length;
+  const oneLab = comparisons.every((c) => c.labs <= 1);
   const lead =
     shown === 0
       ? `No difference between the ${axis}s side by side: every interval contains zero (${plural(rounds, 'round')} or more).`
@@ -57,6 +66,6 @@ export function pairedAnswer(
         : `Mixed: side by side, each ${axis} is lower on some figures, beyond the rounds' noise.`;
   return {
     lead,
-    detail: `${comparisons.map(clause).join('; ')}. Paired by round on one lab (the median of the per-round differences, Hodges–Lehmann, with its interval; Wilcoxon signed-rank test).`,
+    detail: `${comparisons.map(clause).join('; ')}. Paired by round on one lab (the median of the per-round differences, Hodges–Lehmann, with its interval; Wilcoxon signed-rank test).${oneLab ? oneLabCaveat : ''}`,
   };
 }

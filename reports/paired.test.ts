@@ -67,6 +67,15 @@ test('the page answers the proxy mode from the rounds, naming the winner, the di
     /rule sync p50: nftables − iptables-nft = \+4 ms \(95% interval \+3\.5 ms to \+4\.75 ms; signed-rank p = 0\.0020; 10 rounds side by side\)/,
   );
   assert.doesNotMatch(proxy.lead, /too close to call/i);
+  // One lab's rounds: the page says their interval is not the spread between runs.
+  assert.match(proxy.detail, /The interval holds the noise between this lab’s rounds, not between runs/);
+});
+
+test('rounds from two labs are paired across them, and the one-lab caveat is not said', () => {
+  const [group] = groupRuns([sideBySide([3, 4, 5, 3.5, 4.5]), sideBySide([4, 5, 3, 4.5, 3.5])]);
+  const proxy = answers(group!).find((a) => a.question === 'Which proxy mode?')!;
+  assert.match(proxy.detail, /10 rounds side by side in 2 labs/);
+  assert.doesNotMatch(proxy.detail, /not between runs/);
 });
 
 test('no difference is said only when every interval contains zero', () => {
