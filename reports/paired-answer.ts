@@ -1,6 +1,7 @@
 /**
  * The page's answer for an axis whose variants ran side by side: per figure the median difference of the
- * rounds with its 95% interval, the signed-rank p and the number of rounds; a winner where every interval
+ * rounds with its 95% interval, the signed-rank p (one lab) or each lab's own estimate (several; the interval
+ * then holds the spread between labs: reports/lab-bootstrap.ts) and the number of rounds; a winner where every interval
  * that excludes zero points the same way, "no difference" only where every interval contains zero.
  */
 import { formatByKey, plural } from './format.ts';
@@ -24,10 +25,15 @@ export function clause(c: PairedComparison): string {
   const { key, label } = c.figure;
   const i = c.interval;
   const conf = Math.round(i.confidence * 100);
+  // Across labs the rounds are not independent, so the pooled test's p would overstate; each lab's own
+  // estimate shows whether the labs agree.
+  const evidence =
+    c.labs > 1
+      ? `each lab: ${c.labEstimates.map((x) => signed(key, x)).join(', ')}; ${plural(c.diffs.length, 'round')} side by side in ${c.labs} labs`
+      : `signed-rank p = ${c.test.p.toPrecision(2)}; ${plural(c.diffs.length, 'round')} side by side`;
   return (
     `${label}: ${c.b} − ${c.a} = ${signed(key, i.estimate)} (${conf}% interval ${signed(key, i.low)} to ` +
-    `${signed(key, i.high)}; signed-rank p = ${c.test.p.toPrecision(2)}; ${plural(c.diffs.length, 'round')} side by side` +
-    `${c.labs > 1 ? ` in ${c.labs} labs` : ''})`
+    `${signed(key, i.high)}; ${evidence})`
   );
 }
 
@@ -36,6 +42,10 @@ export function clause(c: PairedComparison): string {
  * their interval can be narrower than the spread between runs (datadog-talk's answers moved between runs on
  * 2026-12-06 beyond one run's interval).
  */
+const oneLabMethod =
+  'Paired by round on one lab (the median of the per-round differences, Hodges–Lehmann, with its interval; Wilcoxon signed-rank test).';
+const acrossLabsMethod =
+  'Paired by round within each lab (the median of every per-round difference, Hodges–Lehmann); the interval resamples the labs, then the rounds within each, so it holds the spread between labs as well as between rounds, and is never narrower than the pooled rounds’ own.';
 const oneLabCaveat =
   ' The interval holds the noise between this lab’s rounds, not between runs: repeat the scenario (repetitions) to pair across labs.';
 
@@ -66,6 +76,6 @@ export function pairedAnswer(
         : `Mixed: side by side, each ${axis} is lower on some figures, beyond the rounds' noise.`;
   return {
     lead,
-    detail: `${comparisons.map(clause).join('; ')}. Paired by round on one lab (the median of the per-round differences, Hodges–Lehmann, with its interval; Wilcoxon signed-rank test).${oneLab ? oneLabCaveat : ''}`,
+    detail: `${comparisons.map(clause).join('; ')}. ${oneLab ? oneLabMethod + oneLabCaveat : acrossLabsMethod}`,
   };
 }

@@ -74,8 +74,10 @@ test('the page answers the proxy mode from the rounds, naming the winner, the di
 test('rounds from two labs are paired across them, and the one-lab caveat is not said', () => {
   const [group] = groupRuns([sideBySide([3, 4, 5, 3.5, 4.5]), sideBySide([4, 5, 3, 4.5, 3.5])]);
   const proxy = answers(group!).find((a) => a.question === 'Which proxy mode?')!;
-  assert.match(proxy.detail, /10 rounds side by side in 2 labs/);
+  assert.match(proxy.detail, /each lab: \+4 ms, \+4 ms; 10 rounds side by side in 2 labs/);
+  assert.match(proxy.detail, /the interval resamples the labs, then the rounds within each/);
   assert.doesNotMatch(proxy.detail, /not between runs/);
+  assert.doesNotMatch(proxy.detail, /signed-rank p/);
 });
 
 test('no difference is said only when every interval contains zero', () => {

@@ -9,6 +9,7 @@ import type { RunResults, VariantResult } from '../runners/results/schema.ts';
 import type { Variant } from '../scenarios/plan.ts';
 import { measurementOf } from './figures.ts';
 import { judgeable } from './groups.ts';
+import { acrossLabs } from './lab-bootstrap.ts';
 import { hodgesLehmann, signedRank, type HodgesLehmann, type SignedRankResult } from './signed-rank.ts';
 
 /** A figure each variant has once per round (per phase), read from its measurement's per-phase details. */
@@ -75,7 +76,11 @@ export interface PairedComparison {
   readonly diffs: readonly number[];
   /** How many labs (side-by-side groups, repetitions) the rounds came from. */
   readonly labs: number;
+  /** Each lab's own Hodges–Lehmann estimate, in the order the labs ran. */
+  readonly labEstimates: readonly number[];
+  /** Of the rounds pooled: across labs it treats them as independent, so the page gives it for one lab only. */
   readonly test: SignedRankResult;
+  /** One lab: the exact interval of its rounds; several: one that holds the spread between labs too. */
   readonly interval: HodgesLehmann;
 }
 
@@ -90,10 +95,7 @@ export function pairedComparisons(
   sameOtherwise: (a: Variant, b: Variant) => boolean,
   figures: readonly RoundFigure[],
 ): PairedComparison[] {
-  const pooled = new Map<
-    string,
-    { a: string; b: string; figure: RoundFigure; diffs: number[]; labs: number }
-  >();
+  const pooled = new Map<string, { a: string; b: string; figure: RoundFigure; byLab: number[][] }>();
   for (const run of runs)
     for (const lab of sideBySideLabs(run)) {
       const ok = lab.filter((v) => judgeable({ run, result: v }));
@@ -105,23 +107,19 @@ export function pairedComparisons(
             const diffs = roundDiffs(figure, a, b);
             if (!diffs.length) continue;
             const key = `${valueOf(a.variant)}|${valueOf(b.variant)}|${figure.label}`;
-            const e = pooled.get(key) ?? {
-              a: valueOf(a.variant),
-              b: valueOf(b.variant),
-              figure,
-              diffs: [],
-              labs: 0,
-            };
-            e.diffs.push(...diffs);
-            e.labs++;
+            const e = pooled.get(key) ?? { a: valueOf(a.variant), b: valueOf(b.variant), figure, byLab: [] };
+            e.byLab.push(diffs);
             pooled.set(key, e);
           }
         }
     }
-  return [...pooled.values()].map((e) => ({
+  return [...pooled.values()].map(({ byLab, ...e }) => ({
     ...e,
-    test: signedRank(e.diffs),
-    interval: hodgesLehmann(e.diffs)!,
+    diffs: byLab.flat(),
+    labs: byLab.length,
+    labEstimates: byLab.map((d) => hodgesLehmann(d)!.estimate),
+    test: signedRank(byLab.flat()),
+    interval: acrossLabs(byLab),
   }));
 }
 
