@@ -95,12 +95,21 @@ export async function runLab(
   }
   // Side by side, every variant's active probes at stop run at once, as their phases did. A measurement's
   // errors make its own variant invalid; what the monitor finds (the harness, the fake nodes) is the lab's.
+  // What the variants share (controlPlane: the harness's CPU) closes after every variant's other measurements,
+  // so each reads the same window (a variant whose stop was short read the others' busiest seconds only).
   const own = results.map(() => new Set<string>());
-  await Promise.all(
-    results.map((r, k) =>
-      collectMeasurements(measurements[k]!, r, monitor && { add: (x) => own[k]!.add(x) }, log),
-    ),
-  );
+  for (const last of [false, true])
+    await Promise.all(
+      results.map((r, k) =>
+        collectMeasurements(
+          measurements[k]!.filter((m) => Boolean(m.closesLast) === last),
+          r,
+          monitor && { add: (x) => own[k]!.add(x) },
+          log,
+          last ? 'shared measurements: stop and collect' : undefined,
+        ),
+      ),
+    );
   const validity = monitor
     ? await monitor.stop()
     : { valid: false, reasons: ['nothing was measured: the variant failed before its measurements started'] };

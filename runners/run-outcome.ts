@@ -33,8 +33,10 @@ export async function collectMeasurements(
   result: VariantResult,
   monitor: { add(reason: string): void } | undefined,
   log: Log,
+  what = 'measurements: stop and collect',
 ): Promise<void> {
-  await timedStep(log, 'measurements: stop and collect', async () => {
+  if (!measurements.length) return;
+  await timedStep(log, what, async () => {
     for (const m of measurements) {
       await m.stop().catch((err: unknown) => result.errors.push(`stopping a measurement: ${err}`));
       const r = m.collect();

@@ -121,6 +121,7 @@ export function createControlPlane(ctx: MeasurementContext): Measurement {
   const processes = ctx.state?.processes ?? [];
 
   return {
+    closesLast: true,
     async start() {
       w.api0 = await scrapeApiLatency(ctx, errors);
       for (const p of processes) {

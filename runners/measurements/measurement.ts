@@ -36,4 +36,9 @@ export interface Measurement {
   mark?(phase: string, end?: PhaseEnd): Promise<void>;
   stop(): Promise<void>;
   collect(): MeasurementResult;
+  /**
+   * Measures what the variants of a lab share (the harness process, the control plane): stopped only once every
+   * other measurement of the lab has stopped, so variants side by side read it over the same seconds.
+   */
+  readonly closesLast?: boolean;
 }

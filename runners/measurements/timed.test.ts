@@ -35,3 +35,9 @@ test('a measurement without snapshots stays without them', () => {
   );
   assert.equal(m.mark, undefined);
 });
+
+test('a measurement that closes last (what the variants share) still does once timed', () => {
+  const inner = { start: async () => {}, stop: async () => {}, collect: () => ({}) as never };
+  assert.equal(timedMeasurement({ ...inner, closesLast: true }, 'v', () => {}).closesLast, true);
+  assert.equal(timedMeasurement(inner, 'v', () => {}).closesLast, undefined);
+});

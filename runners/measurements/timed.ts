@@ -21,5 +21,6 @@ export function timedMeasurement(m: Measurement, label: string, log: Log): Measu
     ...(mark ? { mark: (phase, end) => timed(`snapshot after ${phase}`, () => mark(phase, end)) } : {}),
     stop: () => timed('stop', () => m.stop()),
     collect: () => m.collect(),
+    ...(m.closesLast ? { closesLast: true } : {}),
   };
 }
