@@ -41,7 +41,11 @@ function splice(client: Socket) {
       client.destroy();
       upstream.destroy();
     };
-    upstream.on('error', close);
+    // The client sees only its stream cut (EPIPE, socket hang up); the lab's gateway log says why.
+    upstream.on('error', (err) => {
+      process.stderr.write(`${new Date().toISOString()} ${target}: ${err.message}\n`);
+      close();
+    });
     client.on('error', close);
     upstream.on('close', close);
     client.on('close', close);

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePrometheusText } from './prometheus.ts';
-import { coreDnsDelta, type CoreDnsScrape } from './coredns-metrics.ts';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { V1Pod } from '@kubernetes/client-node';
+import { getText } from '../../infra/lab/get-text.ts';
+import type { ClusterTarget } from '../cluster/target.ts';
+import { coreDnsDelta, scrapePods, type CoreDnsScrape } from './coredns-metrics.ts';
 
 const text = (requests: number, noerror: number, servfail: number, fast: number) => `
 coredns_dns_requests_total{family="1",proto="udp",server="dns://:53",type="A",zone="."} ${requests}
@@ -46,4 +51,24 @@ test('a counter lower at stop than at start was reset by a restart: it counts fr
   assert.equal(d.cacheHits, 30 + 10);
   assert.equal(d.cacheMisses, 10 + 10);
   assert.equal(d.responsesByRcode.NOERROR, 40 + 20);
+});
+
+test('a scrape whose stream is cut is asked again, and the second answer counts', async (t) => {
+  // The first connection is dropped before any reply ("socket hang up"), as the lab's gateway drops a stream.
+  let connections = 0;
+  const server = createServer((req, res) => {
+    if (++connections === 1) return req.socket.destroy();
+    res.end(text(7, 7, 0, 7));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const { port } = server.address() as AddressInfo;
+  const target = {
+    podMetrics: () =>
+      getText((cb) => request({ host: '127.0.0.1', port, path: '/metrics' }, cb), 'metrics', 5000),
+  } as unknown as ClusterTarget;
+  const pod = { metadata: { name: 'coredns-a' } } as V1Pod;
+  const got = await scrapePods(target, [pod], 9153);
+  assert.equal(connections, 2);
+  assert.equal(coreDnsDelta(new Map(), got).requests, 7);
 });

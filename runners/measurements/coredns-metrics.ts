@@ -9,6 +9,7 @@
  * Source: coredns_dns_requests_total, coredns_dns_responses_total{rcode}, coredns_dns_request_duration_seconds,
  * coredns_cache_hits_total, coredns_cache_misses_total.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { ClusterTarget } from '../cluster/target.ts';
 import {
@@ -52,11 +53,21 @@ export async function scrapePods(
 ): Promise<CoreDnsScrape> {
   const out: CoreDnsScrape = new Map();
   for (const p of pods) {
-    const text = await target.podMetrics(p, port).catch((err: unknown) => {
-      throw new Error(
-        `/metrics of ${p.metadata!.name} (:${port}): ${err instanceof Error ? err.message : err}`,
-      );
-    });
+    // A cut stream is asked again a second later: through a lab's gateway a scrape was cut now and then (EPIPE,
+    // socket hang up) with the server up, which cost the window its CoreDNS figures. A timeout is not retried:
+    // it would hold the window's edge another 15 s.
+    const text = await target
+      .podMetrics(p, port)
+      .catch((err: unknown) =>
+        String(err).includes('timed out')
+          ? Promise.reject(err)
+          : delay(1000).then(() => target.podMetrics(p, port)),
+      )
+      .catch((err: unknown) => {
+        throw new Error(
+          `/metrics of ${p.metadata!.name} (:${port}): ${err instanceof Error ? err.message : err}`,
+        );
+      });
     out.set(key(p), parsePrometheusText(text));
   }
   return out;

@@ -38,7 +38,9 @@ export interface Measurement {
   collect(): MeasurementResult;
   /**
    * Measures what the variants of a lab share (the harness process, the control plane): stopped only once every
-   * other measurement of the lab has stopped, so variants side by side read it over the same seconds.
+   * other measurement of the lab has stopped, so variants side by side read it up to the same moment. (It starts
+   * in the scenario's order: started first, controlPlane's pod watch would count the other measurements' own
+   * pods among the pod startups.)
    */
   readonly closesLast?: boolean;
 }
