@@ -68,12 +68,13 @@ export function pairedAnswer(
   const rounds = Math.min(...comparisons.map((c) => c.diffs.length));
   const n = comparisons.length;
   const oneLab = comparisons.every((c) => c.labs <= 1);
+  const noise = oneLab ? "the rounds' noise" : 'the spread between labs and rounds';
   const lead =
     shown === 0
       ? `No difference between the ${axis}s side by side: every interval contains zero (${plural(rounds, 'round')} or more).`
       : unbeaten.length === 1
-        ? `${unbeaten[0]}: lower side by side on ${wins.get(unbeaten[0]!)} of ${n} comparisons, beyond the rounds' noise, and higher on none${shown < n ? '; the other intervals contain zero' : ''}.`
-        : `Mixed: side by side, each ${axis} is lower on some figures, beyond the rounds' noise.`;
+        ? `${unbeaten[0]}: lower side by side on ${wins.get(unbeaten[0]!)} of ${n} comparisons, beyond ${noise}, and higher on none${shown < n ? '; the other intervals contain zero' : ''}.`
+        : `Mixed: side by side, each ${axis} is lower on some figures, beyond ${noise}.`;
   return {
     lead,
     detail: `${comparisons.map(clause).join('; ')}. ${oneLab ? oneLabMethod + oneLabCaveat : acrossLabsMethod}`,

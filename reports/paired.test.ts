@@ -78,6 +78,7 @@ test('rounds from two labs are paired across them, and the one-lab caveat is not
   assert.match(proxy.detail, /the interval resamples the labs, then the rounds within each/);
   assert.doesNotMatch(proxy.detail, /not between runs/);
   assert.doesNotMatch(proxy.detail, /signed-rank p/);
+  assert.match(proxy.lead, /beyond the spread between labs and rounds/);
 });
 
 test('no difference is said only when every interval contains zero', () => {
