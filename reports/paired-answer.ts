@@ -37,15 +37,15 @@ export function clause(c: PairedComparison): string {
   );
 }
 
+const oneLabMethod =
+  'Paired by round on one lab (the median of the per-round differences, Hodges–Lehmann, with its interval; Wilcoxon signed-rank test).';
+const acrossLabsMethod =
+  'Paired by round within each lab (the median of every per-round difference, Hodges–Lehmann); the interval resamples the labs, then the rounds within each, so it holds the spread between labs as well as between rounds, and is never narrower than the pooled rounds’ own.';
 /**
  * Said when every comparison comes from one lab: its rounds share the lab's pod placement and first syncs, so
  * their interval can be narrower than the spread between runs (datadog-talk's answers moved between runs on
  * 2026-12-06 beyond one run's interval).
  */
-const oneLabMethod =
-  'Paired by round on one lab (the median of the per-round differences, Hodges–Lehmann, with its interval; Wilcoxon signed-rank test).';
-const acrossLabsMethod =
-  'Paired by round within each lab (the median of every per-round difference, Hodges–Lehmann); the interval resamples the labs, then the rounds within each, so it holds the spread between labs as well as between rounds, and is never narrower than the pooled rounds’ own.';
 const oneLabCaveat =
   ' The interval holds the noise between this lab’s rounds, not between runs: repeat the scenario (repetitions) to pair across labs.';
 

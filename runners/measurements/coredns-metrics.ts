@@ -9,8 +9,8 @@
  * Source: coredns_dns_requests_total, coredns_dns_responses_total{rcode}, coredns_dns_request_duration_seconds,
  * coredns_cache_hits_total, coredns_cache_misses_total.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { sleep } from '../../infra/lab/processes.ts';
 import type { ClusterTarget } from '../cluster/target.ts';
 import {
   histogram,
@@ -61,7 +61,7 @@ export async function scrapePods(
       .catch((err: unknown) =>
         String(err).includes('timed out')
           ? Promise.reject(err)
-          : delay(1000).then(() => target.podMetrics(p, port)),
+          : sleep(1000).then(() => target.podMetrics(p, port)),
       )
       .catch((err: unknown) => {
         throw new Error(
